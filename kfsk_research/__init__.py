@@ -1,0 +1,24 @@
+"""kfsk-research: the report 'Tillgång eller belastning?' (2018) rebuilt per edition and region.
+
+Importing the package is cheap; pandas, geopandas and matplotlib load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from kfsk_research.chapter import Chapter
+
+
+def chapter(chapter_id: str, edition: int = 2018, region: str = "skane",
+            data_dir: str | None = None, output_dir: str | None = None) -> Chapter:
+    """The context a chapter notebook works with (see :class:`kfsk_research.chapter.Chapter`)."""
+    from kfsk_research.chapter import Chapter
+
+    return Chapter(chapter_id, edition, region, data_dir, output_dir)
+
+
+__all__ = ["__version__", "chapter"]

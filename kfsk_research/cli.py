@@ -1,0 +1,209 @@
+"""Command-line interface: parses arguments and calls the library.
+
+Errors in inputs, configuration or a chapter are printed as one line (exit 1–3);
+``kfsk --debug …`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from kfsk_research import __version__
+from kfsk_research.errors import BuildError, ConfigError, DataError, KfskError
+
+EXIT_DATA, EXIT_CONFIG, EXIT_BUILD, EXIT_CHECK = 2, 3, 4, 5
+
+
+def _add_data_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="data directory (default: $KFSK_DATA_DIR, else ./data)")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The ``kfsk`` argument parser."""
+    ap = argparse.ArgumentParser(prog="kfsk", description=__doc__.splitlines()[0])
+    ap.add_argument("--version", action="version", version=f"kfsk-research {__version__}")
+    ap.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build reports (chapters, maps, HTML, index)")
+    b.add_argument("--edition", nargs="+", default=None, help="edition year(s) or 'all'")
+    b.add_argument("--region", nargs="+", default=None, help="region id(s) or 'all'")
+    _add_data_dir(b)
+    b.add_argument("--output-dir", type=Path, default=None,
+                   help="output root above <edition>/<region>/ (default: ./outputs)")
+    b.add_argument("--show-code", action="store_true", help="keep input cells in the HTML")
+    b.add_argument("--jobs", type=int, default=None, help="chapters run in parallel "
+                   "(default: number of cores)")
+    b.add_argument("--force", action="store_true", help="rebuild every chapter (ignore cache)")
+    b.add_argument("--offline", action="store_true", help="never fetch missing Kolada files")
+    b.add_argument("--cell-timeout", type=int, default=None, help="seconds per notebook cell")
+
+    v = sub.add_parser("validate", help="check every input file; one line per problem")
+    _add_data_dir(v)
+
+    sub.add_parser("list", help="editions and regions that can be built, and their inputs")
+
+    c = sub.add_parser("check", help="recompute the 2018 report's printed numbers")
+    c.add_argument("--edition", default="2018")
+    c.add_argument("--region", default="skane")
+    _add_data_dir(c)
+
+    f = sub.add_parser("fetch", help="download Kolada KPIs into the data directory")
+    f.add_argument("--edition", nargs="+", default=None, help="edition(s) whose KPIs to fetch")
+    f.add_argument("--kpi", nargs="+", default=None, help="KPI ids (default: the editions')")
+    _add_data_dir(f)
+    f.add_argument("--base-url", default=None, help="Kolada API base URL "
+                   "(default: $KFSK_KOLADA_URL, else Kolada's v3)")
+    return ap
+
+
+def cmd_validate(args) -> int:
+    """Validate every known input; print one line per problem."""
+    from kfsk_research.dataset import known_inputs, validate_inputs
+    from kfsk_research.paths import data_dir
+
+    root = data_dir(args.data_dir)
+    files = known_inputs(root)
+    problems = validate_inputs(files, root)
+    for p in problems:
+        print(f"error: {p}", file=sys.stderr)
+    if problems:
+        return EXIT_DATA
+    print(f"ok: {len(files)} files in {root}")
+    return 0
+
+
+def cmd_list(args) -> int:
+    """Print editions and regions with what each needs."""
+    from kfsk_research.editions import load_config
+
+    config = load_config()
+    print(f"configuration: {config.path}")
+    print("regions:")
+    for rid, r in sorted(config.regions.items()):
+        what = (f"counties {', '.join(r.counties)}" if r.counties
+                else f"{len(r.municipalities)} municipalities")
+        default = " (default)" if rid == config.default_region else ""
+        print(f"  {rid:<20} {r.name} – {what}{default}")
+    print("editions:")
+    for e in sorted(config.editions.values(), key=lambda e: e.edition):
+        default = " (default)" if e.edition == config.default_edition else ""
+        print(f"  {e.edition}  data {e.data_years[0]}–{e.data_years[-1]}, kommungrupper "
+              f"{e.kommungrupp}{default}")
+        print(f"        requires: {', '.join(e.required)}")
+        print(f"        optional: {', '.join(e.optional)}")
+        for n in e.notes:
+            print(f"        note: {n}")
+    return 0
+
+
+def _fetch_missing(editions, args) -> None:
+    """Fetch Kolada files a build requires that the data directory lacks (unless offline)."""
+    from kfsk_research.errors import MissingInputError
+    from kfsk_research.paths import HOW_TO_GET_DATA, data_dir
+
+    root = data_dir(args.data_dir)
+    missing = sorted({r for e in editions for r in e.required if not (root / r).is_file()})
+    if not missing:
+        return
+    kolada = [m for m in missing if m.startswith("kolada/")]
+    other = [m for m in missing if not m.startswith("kolada/")]
+    if args.offline or other:
+        raise MissingInputError(missing[0], f"required inputs missing in {root}: "
+                                f"{', '.join(missing)}", hint=HOW_TO_GET_DATA)
+    from kfsk_research import fetch
+
+    kpis = sorted({Path(k).stem for k in kolada if Path(k).name != "kpis.csv"})
+    years = sorted({y for e in editions for y in range(e.data_years[0] - 2, e.data_years[-1] + 1)})
+    print(f"fetching {len(kpis)} Kolada KPIs missing in {root}: {', '.join(kpis)}")
+    try:
+        report = fetch.fetch_kolada(kpis, years, root, base_url=args_base_url(args))
+    except fetch.FetchError as exc:
+        raise MissingInputError(missing[0], f"required inputs missing in {root} "
+                                f"({', '.join(missing)}) and the fetch failed: {exc}",
+                                hint=HOW_TO_GET_DATA) from None
+    print(report.summary())
+
+
+def args_base_url(args) -> str | None:
+    """The ``--base-url`` option where the command has one."""
+    return getattr(args, "base_url", None)
+
+
+def cmd_build(args) -> int:
+    """Build the requested editions × regions."""
+    from kfsk_research.build import BuildOptions, build
+    from kfsk_research.editions import load_config
+
+    config = load_config()
+    editions = config.select_editions(args.edition)
+    regions = config.select_regions(args.region)
+    _fetch_missing([config.edition(e) for e in editions], args)
+    options = BuildOptions(data_dir=args.data_dir, output_root=args.output_dir,
+                           show_code=args.show_code, jobs=args.jobs, force=args.force)
+    if args.cell_timeout:
+        options.cell_timeout = args.cell_timeout
+    started = time.perf_counter()
+    print(f"building {len(editions) * len(regions)} report(s): editions "
+          f"{', '.join(map(str, editions))}; regions {', '.join(regions)}", flush=True)
+    built = build(editions, regions, options, config)
+    for index in built:
+        print(f"wrote {index}")
+    if len(built) > 1:
+        print(f"wrote {index.parents[2] / 'index.html'}")
+    print(f"finished in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_check(args) -> int:
+    """Recompute the report's printed numbers; non-zero if any status is unexpected."""
+    from kfsk_research.check import run_check_cli
+
+    return run_check_cli(args.edition, args.region, args.data_dir)
+
+
+def cmd_fetch(args) -> int:
+    """Download Kolada KPIs."""
+    from kfsk_research import fetch
+    from kfsk_research.editions import load_config
+    from kfsk_research.paths import data_dir
+
+    config = load_config()
+    editions = [config.edition(e) for e in config.select_editions(args.edition or ["all"])]
+    kpis = args.kpi or sorted({Path(i).stem for e in editions for i in e.inputs
+                               if i.startswith("kolada/") and not i.endswith("kpis.csv")})
+    years = sorted({y for e in editions for y in range(e.data_years[0] - 2, e.data_years[-1] + 1)})
+    report = fetch.fetch_kolada([k.upper() for k in kpis], years, data_dir(args.data_dir),
+                                base_url=args.base_url)
+    print(report.summary())
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "validate": cmd_validate, "list": cmd_list, "check": cmd_check,
+            "fetch": cmd_fetch}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kfsk`` console script."""
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("error: interrupted; previous outputs are unchanged", file=sys.stderr)
+        return 130
+    except KfskError as exc:
+        if args.debug:
+            raise
+        code = (EXIT_DATA if isinstance(exc, DataError) else EXIT_CONFIG
+                if isinstance(exc, ConfigError) else EXIT_BUILD if isinstance(exc, BuildError)
+                else 1)
+        print(f"error: {exc}", file=sys.stderr)
+        return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

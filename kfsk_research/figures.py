@@ -1,0 +1,82 @@
+"""Charts (bars) with a source line under each; deterministic PNG output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+GENDER_LABELS = {"K": "Kvinnor", "M": "Män", "T": "Totalt"}
+GENDER_COLOURS = {"K": "#b2182b", "M": "#2166ac", "T": "#666666"}
+PNG_METADATA = {"Software": None}
+DPI = 110
+
+
+def save_png(fig, path: Path) -> Path:
+    """Save ``fig`` as PNG without timestamps or software metadata, then close it."""
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI, metadata=PNG_METADATA)
+    plt.close(fig)
+    return path
+
+
+def _finish(fig, ax, title: str, source: str, ylabel: str = "") -> None:
+    ax.set_title(title, fontsize=11, loc="left")
+    ax.set_ylabel(ylabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.text(0.01, 0.01, source, fontsize=7, color="#444444")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+
+
+def grouped_bars(
+    frame: pd.DataFrame, x: str, group: str, value: str, title: str, source: str,
+    *, ylabel: str = "", percent: bool = False, labels: dict[str, str] | None = None,
+):
+    """Bars of ``value`` by ``x`` (e.g. year) and ``group`` (e.g. gender); gaps are labelled
+    "saknas" instead of drawn as zero."""
+    import matplotlib.pyplot as plt
+
+    labels = labels or GENDER_LABELS
+    xs = list(dict.fromkeys(frame[x]))
+    groups = list(dict.fromkeys(frame[group]))
+    width = 0.8 / max(len(groups), 1)
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    for j, g in enumerate(groups):
+        part = frame[frame[group] == g].set_index(x).reindex(xs)
+        pos = [i + (j - (len(groups) - 1) / 2) * width for i in range(len(xs))]
+        vals = part[value].astype("float64") * (100 if percent else 1)
+        ax.bar(pos, vals.fillna(0), width=width * 0.95, label=labels.get(g, str(g)),
+               color=GENDER_COLOURS.get(g))
+        for p, v in zip(pos, vals, strict=True):
+            text = "saknas" if pd.isna(v) else (f"{v:.0f} %" if percent else f"{v:,.0f}")
+            ax.annotate(text.replace(",", " "), (p, 0 if pd.isna(v) else v), ha="center",
+                        va="bottom", fontsize=7, rotation=90 if pd.isna(v) else 0)
+    ax.set_xticks(range(len(xs)), [str(v) for v in xs])
+    ax.legend(frameon=False, fontsize=8)
+    _finish(fig, ax, title, source, ylabel)
+    return fig
+
+
+def ranked_bars(
+    frame: pd.DataFrame, label: str, value: str, title: str, source: str,
+    *, highlight: set[str] | None = None, key: str | None = None, xlabel: str = "",
+):
+    """Horizontal bars sorted by ``value``; rows whose ``key`` is in ``highlight`` stand out."""
+    import matplotlib.pyplot as plt
+
+    data = frame.sort_values(value, ascending=True, na_position="first")
+    fig, ax = plt.subplots(figsize=(7.5, max(3.0, 0.28 * len(data) + 1)))
+    highlight = highlight or set()
+    cols = ["#d6604d" if key and k in highlight else "#92c5de"
+            for k in (data[key] if key else data[label])]
+    vals = data[value].astype("float64")
+    ax.barh(data[label].astype(str), vals.fillna(0), color=cols)
+    for i, v in enumerate(vals):
+        ax.annotate("saknas" if pd.isna(v) else f"{v:.1f}".replace(".", ","), (
+            0 if pd.isna(v) else v, i), va="center", fontsize=7, xytext=(2, 0),
+            textcoords="offset points")
+    ax.set_xlabel(xlabel)
+    _finish(fig, ax, title, source)
+    return fig

@@ -1,0 +1,1 @@
+"""Loaders, one module per source; each returns a typed, validated DataFrame."""
