@@ -120,10 +120,13 @@ class Chapter:
 
     def figure(self, figure_id: str, fig) -> Path:
         """Save ``figures/<figure_id>.png`` and show it embedded."""
-        from IPython.display import Image
+        from IPython.display import Image, display
 
+        titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
+        alt = titles[0] if titles else figure_id.replace("_", " ")
         path = figures.save_png(fig, self.out / "figures" / f"{figure_id}.png")
-        _display(Image(data=path.read_bytes(), format="png"))
+        display(Image(data=path.read_bytes(), format="png"),
+                metadata={"image/png": {"alt": alt}})
         return path
 
     def md(self, text: str, **values) -> None:
