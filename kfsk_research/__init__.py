@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from kfsk_research.chapter import Chapter
+    from kfsk_research.context import Chapter
 
 
 def chapter(chapter_id: str, edition: int = 2018, region: str = "skane",
             data_dir: str | None = None, output_dir: str | None = None) -> Chapter:
-    """The context a chapter notebook works with (see :class:`kfsk_research.chapter.Chapter`)."""
-    from kfsk_research.chapter import Chapter
+    """The context a chapter notebook works with (see :class:`kfsk_research.context.Chapter`)."""
+    from kfsk_research.context import Chapter
 
     return Chapter(chapter_id, edition, region, data_dir, output_dir)
 

@@ -8,6 +8,7 @@ package and input hashes are unchanged since the previous build are reused.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -70,6 +71,70 @@ class Report:
     target: Path
     staging: Path
     chapters: dict[str, str] = field(default_factory=dict)  # chapter_id -> status
+
+
+class KernelPool:
+    """One kernel per worker thread, reused across chapters and reports.
+
+    Between notebooks the kernel's namespace is reset and figures closed, so a chapter
+    never sees another's variables; imported modules stay loaded (that is the saving).
+    A kernel whose chapter failed, timed out or died is shut down and replaced.
+    """
+
+    RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+
+    def __init__(self, cwd: Path, startup_timeout: int) -> None:
+        import threading
+
+        self.cwd = cwd
+        self.startup_timeout = startup_timeout
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.managers: list = []
+
+    def get(self):
+        """This thread's running kernel manager (started on first use)."""
+        from jupyter_client.manager import KernelManager
+
+        km = getattr(self.local, "km", None)
+        if km is not None and km.is_alive():
+            return km
+        km = KernelManager(kernel_name=KERNEL_NAME)
+        km.start_kernel(cwd=str(self.cwd))
+        with self.lock:
+            self.managers.append(km)
+        self.local.km = km
+        return km
+
+    def reset(self, km) -> None:
+        """Clear the namespace of ``km`` after a chapter; discard the kernel if that fails."""
+        kc = km.blocking_client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=self.startup_timeout)
+            reply = kc.execute_interactive(self.RESET, timeout=30, store_history=False)
+            if reply["content"]["status"] != "ok":
+                self.discard(km)
+        except Exception:  # a kernel that cannot reset is not reused
+            self.discard(km)
+        finally:
+            kc.stop_channels()
+
+    def discard(self, km) -> None:
+        """Shut ``km`` down now; the thread gets a fresh kernel next time."""
+        with contextlib.suppress(Exception):  # already dead
+            km.shutdown_kernel(now=True)
+        if getattr(self.local, "km", None) is km:
+            self.local.km = None
+
+    def shutdown(self) -> None:
+        """Stop every kernel of the pool."""
+        for km in self.managers:
+            try:
+                if km.has_kernel:
+                    km.shutdown_kernel(now=True)
+            except Exception:  # already gone
+                pass
 
 
 def package_fingerprint() -> str:
@@ -181,11 +246,12 @@ def export_html(notebook: Path, destination: Path, title: str, show_code: bool,
 
 
 def _failed_cell(exc: Exception, notebook: Path) -> str:
-    cell = getattr(exc, "exec_count", None) or getattr(exc, "cell_index", None)
-    name = getattr(exc, "ename", type(exc).__name__)
-    value = getattr(exc, "evalue", str(exc)).strip().splitlines()
-    where = f"cell {cell}" if cell is not None else "a cell"
-    if cell is None:
+    """Which cell failed and why, e.g. ``cell 7 (ch.quota_map()): KeyError: 'x'``."""
+    index = getattr(exc, "cell_index", None)
+    name = getattr(exc, "ename", None) or type(exc).__name__
+    text = (getattr(exc, "evalue", None) or str(exc)).strip().splitlines()
+    source = getattr(exc, "source", None)
+    if index is None:
         try:
             import nbformat
 
@@ -193,15 +259,20 @@ def _failed_cell(exc: Exception, notebook: Path) -> str:
             for i, c in enumerate(nb.cells):
                 if c.get("metadata", {}).get("papermill", {}).get("status") in (
                         "failed", "running"):
-                    where = f"cell {i}"
+                    index, source = i, c.source
                     break
         except Exception:  # best effort: only used for the message
             pass
-    return f"{where}: {name}: {value[0] if value else ''}"
+    where = "a cell" if index is None else f"cell {index}"
+    if source:
+        where += f" ({source.strip().splitlines()[0][:60]})"
+    if "DeadKernel" in name or "Kernel died" in " ".join(text):
+        name = "the kernel died"
+    return f"{where}: {name}: {text[0] if text else ''}"
 
 
 def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
-                data_root: Path) -> list[str]:
+                data_root: Path, pool: KernelPool | None = None) -> list[str]:
     """Execute one chapter into its own work folder, export HTML; return files it wrote."""
     import papermill as pm
 
@@ -210,14 +281,19 @@ def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
     notebook_out.parent.mkdir(parents=True, exist_ok=True)
     params = {"edition": report.edition.edition, "region": report.region.region_id,
               "data_dir": str(data_root), "output_dir": str(work)}
+    km = pool.get() if pool else None
     try:
         pm.execute_notebook(
             str(options.notebook_dir / f"{spec.chapter_id}.ipynb"), str(notebook_out),
             parameters=params, kernel_name=KERNEL_NAME, progress_bar=False,
             execution_timeout=options.cell_timeout, start_timeout=options.startup_timeout,
-            cwd=str(options.notebook_dir), log_output=False,
+            cwd=str(options.notebook_dir), log_output=False, km=km,
         )
+        if pool:
+            pool.reset(km)
     except Exception as exc:
+        if pool:
+            pool.discard(km)
         failed = report.target.with_name(report.target.name + ".failed") / "notebooks"
         failed.mkdir(parents=True, exist_ok=True)
         if notebook_out.is_file():
@@ -376,24 +452,28 @@ def build(editions: list[int], regions: list[str], options: BuildOptions | None 
                 else:
                     tasks.append((report, spec))
         jobs = options.jobs or os.cpu_count() or 1
+        pool = KernelPool(options.notebook_dir, options.startup_timeout)
 
         def run(task):
             report, spec = task
             started = time.perf_counter()
-            written = run_chapter(spec, report, options, data_root)
+            written = run_chapter(spec, report, options, data_root, pool)
             log(f"{report.edition.edition}/{report.region.region_id} {spec.chapter_id:<22} "
                 f"done in {time.perf_counter() - started:5.1f} s")
             return written
 
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {pool.submit(run, t): t for t in tasks}
-            for future, (report, spec) in futures.items():
-                try:
-                    files[(report.target, spec.chapter_id)] = future.result()
-                    report.chapters[spec.chapter_id] = "executed"
-                except BuildError as exc:
-                    failures.append(str(exc))
-                    report.chapters[spec.chapter_id] = "failed"
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, jobs)) as executor:
+                futures = {executor.submit(run, t): t for t in tasks}
+                for future, (report, spec) in futures.items():
+                    try:
+                        files[(report.target, spec.chapter_id)] = future.result()
+                        report.chapters[spec.chapter_id] = "executed"
+                    except BuildError as exc:
+                        failures.append(str(exc))
+                        report.chapters[spec.chapter_id] = "failed"
+        finally:
+            pool.shutdown()
         built = []
         for report in reports:
             if "failed" in report.chapters.values():

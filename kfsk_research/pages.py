@@ -1,7 +1,7 @@
 """Self-contained HTML pages: one stylesheet inline, no scripts, no external requests.
 
 Every text that comes from data (names, titles, notes) goes through
-:func:`html.escape` here or in :func:`kfsk_research.chapter.html_table`.
+:func:`html.escape` here or in :func:`kfsk_research.context.html_table`.
 """
 
 from __future__ import annotations

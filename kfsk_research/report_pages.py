@@ -43,6 +43,8 @@ def write_report_pages(report, ds, config: Config) -> None:
     """Write ``index.html`` (and the optional report pages) into the report's staging folder."""
     staging: Path = report.staging
     e, r = report.edition, report.region
+    if e.edition == 2018:
+        write_check_page(staging, ds, f"Kontroll mot rapporten 2018 – {r.name}")
     chapters = [(f"{c.chapter_id[:2]} {c.title}", f"chapters/{c.chapter_id}.html")
                 for c in CHAPTERS]
     extra = [(label, href) for label, href in (
@@ -100,3 +102,39 @@ def write_top_index(root: Path, config: Config) -> Path:
     tmp.write_text(page("Tillgång eller belastning? – alla utgåvor", body), encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def write_check_page(staging: Path, ds, title: str) -> None:
+    """``check.html`` and ``tables/check.csv``: the 2018 report's numbers recomputed."""
+    from kfsk_research.check import CHECK_COLUMNS, run_check, summary
+    from kfsk_research.context import html_table, write_csv
+
+    result = run_check(ds)
+    write_csv(result[CHECK_COLUMNS], staging / "tables" / "check.csv")
+    counts = summary(result)
+    with_source = result[result["kind"] == "reproduction"]
+    ok = int(with_source["status"].isin(["reproduced", "within tolerance"]).sum())
+    shown = result[["id", "claim", "source_ref", "published", "recomputed", "difference",
+                    "tolerance", "status", "reason"]]
+    rows = []
+    for kind, heading in (("reproduction", "Tal som kan räknas om"),
+                          ("consistency", "Intern konsistens (räknas separat)"),
+                          ("no source", "Tal utan tillgänglig källa")):
+        part = shown[result["kind"] == kind]
+        rows.append(f"<h2>{heading} ({len(part)})</h2>" + html_table(part, decimals=2))
+    body = (
+        "<h1>Kontroll mot rapporten 2018</h1>"
+        "<p>Varje tal som rapporten <em>Tillgång eller belastning?</em> (2018) trycker och som "
+        "går att pröva, omräknat från källorna. <strong>reproduced</strong> = lika efter "
+        "avrundning till tryckt precision; <strong>within tolerance</strong> = inom radens "
+        "tolerans (högst 1 % för antal, 0,7 per 1 000 för figur 4); <strong>differs</strong> = "
+        "annars, och alltid när måttet är ett annat eller året ett annat; <strong>no source"
+        "</strong> = ingen tillgänglig källa. Innehållet gäller Skåne och riket 2018 oavsett "
+        "region.</p>"
+        f"<p>Status: {html.escape(', '.join(f'{k}: {v}' for k, v in counts.items()))}. "
+        f"Rader med källa som reproduceras eller ligger inom tolerans: {ok} av "
+        f"{len(with_source)}.</p>" + "".join(rows)
+        + '<p>Data: <a href="tables/check.csv">tables/check.csv</a></p>'
+    )
+    (staging / "check.html").write_text(page(title, body, [("Innehåll", "index.html")]),
+                                        encoding="utf-8")

@@ -1,0 +1,118 @@
+"""Shared fixtures and constants for the source, registry, indicator, edition and table tests.
+
+Loaded as a plugin (``pytest_plugins = ["helpers"]``) by the test modules that use it:
+the real data snapshot (loaded once per session) and small broken copies.
+
+The snapshot is ``../shared/data`` next to the project (``/work/shared/data``); tests
+that need it are skipped, with a reason, only where that folder is absent. Expected
+values in the tests are read by hand from the snapshot CSVs (file and line named in a
+comment beside each literal), never computed with the code under test.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kfsk_research.dataset import Dataset, load_dataset
+from kfsk_research.editions import Config, load_config
+from kfsk_research.errors import DataError
+from kfsk_research.municipalities import Registry
+from kfsk_research.sources import reference
+
+SNAPSHOT_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+# The 33 municipalities of Skåne (reference/municipalities.csv, rows with county_id 12).
+SKANE_IDS = (
+    "1214", "1230", "1231", "1233", "1256", "1257", "1260", "1261", "1262", "1263", "1264",
+    "1265", "1266", "1267", "1270", "1272", "1273", "1275", "1276", "1277", "1278", "1280",
+    "1281", "1282", "1283", "1284", "1285", "1286", "1287", "1290", "1291", "1292", "1293",
+)
+
+
+@pytest.fixture(scope="session")
+def snapshot_dir() -> Path:
+    """The real offline snapshot; skip the test where it is not checked out."""
+    if not (SNAPSHOT_DIR / "reference" / "municipalities.csv").is_file():
+        pytest.skip(f"data snapshot not found at {SNAPSHOT_DIR} (needs ../shared/data)")
+    return SNAPSHOT_DIR
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    """The package's own config.toml."""
+    return load_config()
+
+
+@pytest.fixture(scope="session")
+def municipalities(snapshot_dir: Path) -> pd.DataFrame:
+    """reference/municipalities.csv, loaded once."""
+    return reference.load_municipalities(snapshot_dir)
+
+
+@pytest.fixture(scope="session")
+def known(municipalities: pd.DataFrame) -> frozenset[str]:
+    """Valid area ids of the snapshot: 290 municipalities, 21 counties, 0000."""
+    return reference.known_area_ids(municipalities)
+
+
+@pytest.fixture(scope="session")
+def registry(snapshot_dir: Path, municipalities: pd.DataFrame,
+             known: frozenset[str]) -> Registry:
+    """Municipality registry built from the snapshot's reference files."""
+    return Registry(municipalities, reference.load_kommungrupper(snapshot_dir, known))
+
+
+@pytest.fixture(scope="session")
+def dataset_2018(snapshot_dir: Path, config: Config) -> Dataset:
+    """Everything edition 2018 reads, loaded once per session."""
+    edition = config.edition(2018)
+    return load_dataset(edition.required, edition.optional, snapshot_dir)
+
+
+@pytest.fixture
+def broken_root(tmp_path: Path, snapshot_dir: Path) -> Path:
+    """An empty data directory holding only a copy of reference/municipalities.csv.
+
+    Tests write one small (possibly broken) input file into it; the reference file
+    lets the loaders check codes against the known ones.
+    """
+    (tmp_path / "reference").mkdir()
+    shutil.copyfile(snapshot_dir / "reference" / "municipalities.csv",
+                    tmp_path / "reference" / "municipalities.csv")
+    return tmp_path
+
+
+@pytest.fixture
+def broken_known(broken_root: Path) -> frozenset[str]:
+    """Known area ids read from the copied reference file of ``broken_root``."""
+    return reference.known_area_ids(reference.load_municipalities(broken_root))
+
+
+KOLADA_HEADER = "kpi,municipality_id,period,gender,value"
+
+
+def write_input(root: Path, relative: str, lines: list[str], *, encoding: str = "utf-8",
+                bom: bool = False) -> Path:
+    """Write ``lines`` (LF-terminated) as ``root/relative`` and return the path."""
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = "".join(f"{line}\n" for line in lines).encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
+
+
+def assert_located(error: DataError, file: str, row: int | None, column: str | None) -> None:
+    """Assert a DataError's ``file``, ``row`` and ``column``, and that its text names them."""
+    assert error.file == file
+    assert error.row == row
+    assert error.column == column
+    text = str(error)
+    assert text.startswith(file)
+    if row is not None:
+        assert f"row {row}" in text
+    if column is not None:
+        assert f"column '{column}'" in text
