@@ -150,6 +150,21 @@ def quota_vs_received(ds: Dataset, region: Region, members: list[str],
     return out[cols]
 
 
+def _members_lacking_any(inputs: list[pd.DataFrame], members: list[str],
+                         grid: pd.DataFrame) -> list[int]:
+    """Per (year, gender) of ``grid``: members lacking at least one of ``inputs``."""
+    counts = []
+    for year, gender in grid[["year", "gender"]].itertuples(index=False):
+        lacking = set()
+        for frame in inputs:
+            value = frame.columns[-1]
+            rows = frame[(frame["year"] == year) & (frame["gender"] == gender)]
+            have = set(rows.loc[rows[value].notna(), "municipality_id"])
+            lacking |= set(members) - have
+        counts.append(len(lacking))
+    return counts
+
+
 def establishment_gender(ds: Dataset, members: list[str], years: list[int]) -> pd.DataFrame:
     """The establishment programme in the region by year and gender (T, K, M).
 
@@ -170,24 +185,21 @@ def establishment_gender(ds: Dataset, members: list[str], years: list[int]) -> p
     exits = kpi("N00964", "exits")
     grid = pd.MultiIndex.from_product([years, ["T", "K", "M"]], names=by).to_frame(index=False)
     out = grid.astype({"gender": "string"})
-    missing = pd.Series(0, index=pd.MultiIndex.from_frame(grid))
+    inputs = [participants, exits]
     for name, frame in (("participants", participants), ("exits", exits)):
-        agg = aggregate_sum(frame, name, membership, by=by).set_index(by)
-        out = out.merge(agg[[name]].reset_index(), on=by, how="left")
-        missing = missing.combine(agg["municipalities_missing"], max, fill_value=0)
+        agg = aggregate_sum(frame, name, membership, by=by)
+        out = out.merge(agg[[*by, name]], on=by, how="left")
     shares = {"exits_work_or_studies_share": ("N00973", exits, "exits")}
     shares.update({col: (k, participants, "participants") for col, k in EDUCATION_KPIS.items()})
     for col, (k, weights, weight_name) in shares.items():
         pct = kpi(k, col)
         pct[col] = pct[col] / 100
+        inputs.append(pct)
         frame = pct.merge(weights, on=["municipality_id", *by], how="outer")
-        agg = aggregate_weighted(frame, col, weight_name, membership, by=by).set_index(by)
-        out = out.merge(agg[[col]].reset_index(), on=by, how="left")
-        missing = missing.combine(agg["municipalities_missing"], max, fill_value=0)
+        agg = aggregate_weighted(frame, col, weight_name, membership, by=by)
+        out = out.merge(agg[[*by, col]], on=by, how="left")
+    out["municipalities_missing"] = _members_lacking_any(inputs, members, grid)
     out["exits_work_or_studies"] = out["exits"] * out["exits_work_or_studies_share"]
-    out = out.set_index(by)
-    out["municipalities_missing"] = missing.reindex(out.index).fillna(0).astype("int64")
-    out = out.reset_index()
     cols = ["year", "gender", "participants", "exits", "exits_work_or_studies",
             "exits_work_or_studies_share", *EDUCATION_KPIS, "municipalities_missing"]
     order = {"T": 0, "K": 1, "M": 2}

@@ -238,10 +238,6 @@ def test_gender_shares() -> None:
     assert rows[("E",)]["men_share"] == pytest.approx(0.75)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "gender_shares pivots with dropna=False, which with two or more 'by' columns builds "
-    "the Cartesian product of their values: groups that are not in the input (e.g. "
-    "municipality A in 2017 when A only has 2016 rows) appear as extra rows"))
 def test_gender_shares_returns_only_the_input_groups() -> None:
     df = _frame([
         ("A", 2016, "K", 30.0), ("A", 2016, "M", 70.0),

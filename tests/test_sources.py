@@ -333,10 +333,6 @@ def test_duplicate_key_row(broken_root: Path, broken_known: frozenset[str]) -> N
     assert "also in row 4" in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "csvfile.read_table names the second duplicated row overall (df.index[dup][:2]), "
-    "not the row that repeats the reported key: with two different keys each duplicated "
-    "and interleaved, it says 'also in row 3' although row 3 holds another key"))
 def test_duplicate_key_names_the_row_with_the_same_key(broken_root: Path,
                                                        broken_known: frozenset[str]) -> None:
     write_input(broken_root, N01986, [KOLADA_HEADER,
@@ -456,9 +452,6 @@ def test_year_outside_range_in_kolada(broken_root: Path, broken_known: frozenset
     assert "2099" in str(err)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "csvfile.read_table reports the renamed field ('year') as the column of a Kolada file, "
-    "but the file's header says 'period': the error names a column the user cannot find"))
 def test_year_error_in_kolada_names_the_files_column(broken_root: Path,
                                                      broken_known: frozenset[str]) -> None:
     write_input(broken_root, N01986, [KOLADA_HEADER, "N01986,1280,2099,T,2443.0"])
@@ -467,9 +460,6 @@ def test_year_error_in_kolada_names_the_files_column(broken_root: Path,
     assert_located(info.value, N01986, 2, "period")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pandas skips blank lines (skip_blank_lines=True) but csvfile.read_table computes "
-    "row = position + 2, so every row after a blank line is reported one line too early"))
 def test_row_number_after_a_blank_line(broken_root: Path, broken_known: frozenset[str]) -> None:
     write_input(broken_root, N01986, [KOLADA_HEADER,
                                       "N01986,1280,2016,T,2595.0",
@@ -480,10 +470,6 @@ def test_row_number_after_a_blank_line(broken_root: Path, broken_known: frozense
     assert_located(info.value, N01986, 4, "value")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a row with fewer fields than the header is accepted: pandas (na_filter=False) pads it "
-    "with '' so the 'row has fewer fields than the header' check in csvfile.read_table "
-    "never fires, and the missing Kolada value silently becomes NaN"))
 def test_short_row_is_an_error(broken_root: Path, broken_known: frozenset[str]) -> None:
     write_input(broken_root, N01986, [KOLADA_HEADER,
                                       "N01986,1280,2016,T,2595.0",

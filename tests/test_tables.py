@@ -219,10 +219,6 @@ def test_establishment_men_2017(establishment: pd.DataFrame) -> None:
     assert m["municipalities_missing"] == 5
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "establishment_gender sets municipalities_missing to the largest per-input count "
-    "(missing.combine(..., max)), not the number of members lacking any input as its "
-    "docstring says: 2015 K is 11 although 13 distinct members lack an input"))
 def test_establishment_missing_counts_distinct_members(establishment: pd.DataFrame) -> None:
     k = _one(establishment, year=2015, gender="K")
     # kolada/N00960.csv lines 2586-2587: Staffanstorp (1230) 2015 has M and T, no K

@@ -11,9 +11,8 @@ def gender_shares(df: pd.DataFrame, value: str, by: list[str]) -> pd.DataFrame:
     Rows with gender ``T`` are ignored; a group lacking K or M gets missing shares
     (a missing gender is never derived as total minus the other).
     """
-    wide = df[df["gender"].isin(["K", "M"])].pivot_table(
-        index=by, columns="gender", values=value, aggfunc="first", dropna=False
-    )
+    rows = df[df["gender"].isin(["K", "M"])]
+    wide = rows.groupby([*by, "gender"], sort=True)[value].first().unstack("gender")
     wide = wide.reindex(columns=["K", "M"])
     total = wide["K"] + wide["M"]
     out = pd.DataFrame({

@@ -8,6 +8,7 @@ column (read as missing, never as 0).
 
 from __future__ import annotations
 
+import csv
 import difflib
 import io
 import re
@@ -23,7 +24,6 @@ from kfsk_research.paths import HOW_TO_GET_DATA
 
 BOM = b"\xef\xbb\xbf"
 YEAR_MIN = 1950
-_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 def read_text(path: Path, name: str) -> str:
@@ -103,7 +103,7 @@ def _parse_codes(col: pd.Series, f: Field, name: str, known: frozenset[str] | No
     if not ok.all():
         i = _first(~ok)
         raise DataError(name, code_problem(values.iloc[i], known) or "invalid code",
-                        row=i + 2, column=f.name)
+                        row=int(col.index[i]), column=str(col.name))
     return values.astype("string")
 
 
@@ -112,24 +112,25 @@ def _parse_numbers(col: pd.Series, f: Field, name: str) -> pd.Series:
     empty = text.eq("")
     if empty.any() and not f.nullable:
         i = _first(empty)
-        raise DataError(name, "empty value", row=i + 2, column=f.name,
+        raise DataError(name, "empty value", row=int(col.index[i]), column=str(col.name),
                         hint=f"'{f.name}' must be a number")
     numbers = pd.to_numeric(text.where(~empty), errors="coerce")
     bad = numbers.isna() & ~empty
     if bad.any():
         i = _first(bad)
-        raise DataError(name, f"'{text.iloc[i]}' is not a number", row=i + 2, column=f.name)
+        raise DataError(name, f"'{text.iloc[i]}' is not a number", row=int(col.index[i]),
+                        column=str(col.name))
     finite = numbers.abs().lt(float("inf")) | numbers.isna()
     if not finite.all():
         i = _first(~finite)
-        raise DataError(name, f"'{text.iloc[i]}' is not a finite number", row=i + 2,
-                        column=f.name)
+        raise DataError(name, f"'{text.iloc[i]}' is not a finite number", row=int(col.index[i]),
+                        column=str(col.name))
     if f.kind == "int" or f.name == "year":
         frac = numbers.notna() & (numbers % 1 != 0)
         if frac.any():
             i = _first(frac)
-            raise DataError(name, f"'{text.iloc[i]}' is not a whole number", row=i + 2,
-                            column=f.name)
+            raise DataError(name, f"'{text.iloc[i]}' is not a whole number", row=int(col.index[i]),
+                            column=str(col.name))
         numbers = numbers.astype("Int64" if f.nullable else "int64")
     else:
         numbers = numbers.astype("float64")
@@ -137,15 +138,15 @@ def _parse_numbers(col: pd.Series, f: Field, name: str) -> pd.Series:
         neg = numbers.lt(0).fillna(False)
         if neg.any():
             i = _first(neg)
-            raise DataError(name, f"negative count {text.iloc[i]}", row=i + 2, column=f.name,
-                            hint="counts of persons cannot be negative")
+            raise DataError(name, f"negative count {text.iloc[i]}", row=int(col.index[i]),
+                            column=str(col.name), hint="counts of persons cannot be negative")
     if f.name == "year":
         last = date.today().year
         out = ~numbers.between(YEAR_MIN, last)
         if out.any():
             i = _first(out)
             raise DataError(name, f"year {text.iloc[i]} outside the data range "
-                            f"{YEAR_MIN}–{last}", row=i + 2, column=f.name)
+                            f"{YEAR_MIN}–{last}", row=int(col.index[i]), column=str(col.name))
     return numbers
 
 
@@ -154,19 +155,19 @@ def _parse_strings(col: pd.Series, f: Field, name: str) -> pd.Series:
     empty = text.eq("")
     if empty.any() and not f.nullable:
         i = _first(empty)
-        raise DataError(name, "empty value", row=i + 2, column=f.name)
+        raise DataError(name, "empty value", row=int(col.index[i]), column=str(col.name))
     if f.choices:
         bad = ~text.isin(f.choices) & ~empty
         if bad.any():
             i = _first(bad)
             raise DataError(name, f"'{text.iloc[i]}' is not one of {', '.join(f.choices)}",
-                            row=i + 2, column=f.name)
+                            row=int(col.index[i]), column=str(col.name))
     if f.pattern:
         bad = ~text.str.fullmatch(f.pattern) & ~empty
         if bad.any():
             i = _first(bad)
             raise DataError(name, f"'{text.iloc[i]}' does not match the pattern {f.pattern}",
-                            row=i + 2, column=f.name)
+                            row=int(col.index[i]), column=str(col.name))
     return text.where(~empty).astype("string")
 
 
@@ -175,8 +176,8 @@ def _parse_bools(col: pd.Series, f: Field, name: str) -> pd.Series:
     bad = ~text.isin(["True", "False"])
     if bad.any():
         i = _first(bad)
-        raise DataError(name, f"'{text.iloc[i]}' is not True or False", row=i + 2,
-                        column=f.name)
+        raise DataError(name, f"'{text.iloc[i]}' is not True or False", row=int(col.index[i]),
+                        column=str(col.name))
     return text.eq("True")
 
 
@@ -199,22 +200,27 @@ def read_table(
     text = read_text(path, name)
     header = next(iter(io.StringIO(text))).rstrip("\r\n").split(",")
     _check_header([h.strip().strip('"') for h in header], columns, name)
+    records, lines = [], []
+    reader = csv.reader(io.StringIO(text))
     try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                          na_filter=False, engine="c")
-    except pd.errors.ParserError as exc:
-        m = _RAGGED.search(str(exc))
-        row = int(m.group(2)) if m else None
-        raise DataError(name, f"malformed row: {exc}".split("\n")[0], row=row) from None
-    raw.columns = [c.strip() for c in raw.columns]
-    short = raw.isna().any(axis=1)
-    if short.any():
-        i = _first(short)
-        raise DataError(name, "row has fewer fields than the header", row=i + 2)
+        next(reader)
+        for record in reader:
+            if not record or all(not f.strip() for f in record):
+                continue  # a blank line is not a row; later rows keep their line numbers
+            if len(record) != len(header):
+                raise DataError(name, f"row has {len(record)} fields, the header "
+                                f"{len(header)}", row=reader.line_num,
+                                hint="a cut-off row or an unquoted comma")
+            records.append(record)
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise DataError(name, f"malformed CSV: {exc}", row=reader.line_num) from None
+    names = [h.strip().strip('"') for h in header]
+    raw = pd.DataFrame(records, columns=names, index=pd.Index(lines, name="row"), dtype=object)
     out = {}
     for col in columns:
         f = FIELDS[rename.get(col, col)]
-        series = raw[col]
+        series = raw[col].astype(str).rename(col)
         if f.kind == "code":
             out[f.name] = _parse_codes(series, f, name, known_codes)
         elif f.kind in ("int", "float"):
@@ -224,11 +230,23 @@ def read_table(
         else:
             out[f.name] = _parse_strings(series, f, name)
     df = pd.DataFrame(out)
-    key = [rename.get(k, k) for k in key]
-    dup = df.duplicated(key, keep=False)
+    file_key = list(key)
+    key = [rename.get(k, k) for k in file_key]
+    dup = df.duplicated(key, keep="first")
     if dup.any():
-        rows = [int(i) + 2 for i in df.index[dup][:2]]
-        keys = ", ".join(f"{k}={df.at[df.index[dup][0], k]}" for k in key)
-        raise DataError(name, f"duplicate key ({keys}) also in row {rows[1]}", row=rows[0],
-                        column=key[0])
+        second = int(dup.to_numpy().argmax())
+        values = df.iloc[second][key]
+        same = (df[key] == values).all(axis=1).to_numpy()
+        first = int(same.argmax())
+        keys = ", ".join(f"{k}={values[k]}" for k in key)
+        raise DataError(name, f"duplicate key ({keys}) also in row {lines[second]}",
+                        row=lines[first], column=file_key[0])
+    df.index = pd.RangeIndex(len(df))
+    df.attrs["lines"] = lines
     return df
+
+
+def row_of(df: pd.DataFrame, position: int) -> int:
+    """The file line of the row at ``position`` of a frame returned by :func:`read_table`."""
+    lines = df.attrs.get("lines")
+    return int(lines[position]) if lines else position + 2

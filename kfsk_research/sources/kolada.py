@@ -12,7 +12,7 @@ import pandas as pd
 
 from kfsk_research.errors import DataError
 from kfsk_research.paths import data_dir
-from kfsk_research.sources.csvfile import read_table
+from kfsk_research.sources.csvfile import read_table, row_of
 
 KPIS = "kolada/kpis.csv"
 KOLADA_COLUMNS = ["kpi", "municipality_id", "period", "gender", "value"]
@@ -51,17 +51,17 @@ def load_kolada(
     if wrong.any():
         i = int(wrong.to_numpy().argmax())
         raise DataError(name, f"kpi '{df['kpi'].iloc[i]}' in the file of {kpi.upper()}",
-                        row=i + 2, column="kpi")
+                        row=row_of(df, i), column="kpi")
     if unit_hint == "count" or kpi.upper() == "N01951":
         neg = df["value"].lt(0).fillna(False)
         if neg.any():
             i = int(neg.to_numpy().argmax())
-            raise DataError(name, f"negative count {df['value'].iloc[i]}", row=i + 2,
+            raise DataError(name, f"negative count {df['value'].iloc[i]}", row=row_of(df, i),
                             column="value", hint=f"{kpi} is a count of persons")
     if kpi.upper() == "N01951":
         zero = df["value"].eq(0).fillna(False)
         if zero.any():
             i = int(zero.to_numpy().argmax())
-            raise DataError(name, "population of 0", row=i + 2, column="value",
+            raise DataError(name, "population of 0", row=row_of(df, i), column="value",
                             hint="a population is the denominator of every per-1,000 rate")
     return df

@@ -8,7 +8,7 @@ import pandas as pd
 
 from kfsk_research.errors import DataError
 from kfsk_research.paths import data_dir
-from kfsk_research.sources.csvfile import read_table
+from kfsk_research.sources.csvfile import read_table, row_of
 
 MUNICIPALITIES = "reference/municipalities.csv"
 KOMMUNGRUPPER = "reference/kommungrupper.csv"
@@ -24,7 +24,7 @@ def load_municipalities(data_root: str | os.PathLike[str] | None = None) -> pd.D
     if bad.any():
         i = int(bad.to_numpy().argmax())
         raise DataError(MUNICIPALITIES, f"code {df['municipality_id'].iloc[i]} does not start "
-                        f"with its county code {df['county_id'].iloc[i]}", row=i + 2,
+                        f"with its county code {df['county_id'].iloc[i]}", row=row_of(df, i),
                         column="county_id")
     return df.sort_values("municipality_id", ignore_index=True)
 

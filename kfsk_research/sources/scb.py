@@ -8,7 +8,7 @@ import pandas as pd
 
 from kfsk_research.errors import DataError
 from kfsk_research.paths import data_dir
-from kfsk_research.sources.csvfile import read_table
+from kfsk_research.sources.csvfile import read_table, row_of
 
 POPULATION = "scb/population.csv"
 ATTRIBUTION = "Källa: SCB"
@@ -25,5 +25,5 @@ def load_scb_population(
     zero = df["population"].eq(0).fillna(False)
     if zero.any():
         i = int(zero.to_numpy().argmax())
-        raise DataError(POPULATION, "population of 0", row=i + 2, column="population")
+        raise DataError(POPULATION, "population of 0", row=row_of(df, i), column="population")
     return df
