@@ -41,6 +41,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rebuild every chapter (ignore cache)")
     b.add_argument("--offline", action="store_true", help="never fetch missing Kolada files")
     b.add_argument("--cell-timeout", type=int, default=None, help="seconds per notebook cell")
+    b.add_argument("--notebook-dir", type=Path, default=None,
+                   help="chapter notebooks to run (default: the project's notebooks/)")
 
     v = sub.add_parser("validate", help="check every input file; one line per problem")
     _add_data_dir(v)
@@ -147,6 +149,8 @@ def cmd_build(args) -> int:
                            show_code=args.show_code, jobs=args.jobs, force=args.force)
     if args.cell_timeout:
         options.cell_timeout = args.cell_timeout
+    if args.notebook_dir:
+        options.notebook_dir = args.notebook_dir.resolve()
     started = time.perf_counter()
     print(f"building {len(editions) * len(regions)} report(s): editions "
           f"{', '.join(map(str, editions))}; regions {', '.join(regions)}", flush=True)

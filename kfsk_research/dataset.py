@@ -115,7 +115,9 @@ def load_dataset(
             if kpi not in units:
                 raise DataError(kolada.KPIS, f"no row for {kpi}, whose file {rel} is an input",
                                 column="kpi")
-            frames.append(kolada.load_kolada(kpi, root, known=known, unit_hint=units[kpi]))
+            frame = kolada.load_kolada(kpi, root, known=known, unit_hint=units[kpi])
+            frame.attrs.clear()
+            frames.append(frame)
     kolada_frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=kolada.KOLADA_COLUMNS)
     ds = Dataset(root, registry, kpis, kolada_frame, missing=missing)
@@ -131,6 +133,11 @@ def load_dataset(
             attr, loader = loaders[rel]
             setattr(ds, attr, loader(root, known))
     ds.hashes = {rel: sha256_file(root / rel) for rel in sorted(present)}
+    for frame in (ds.kolada, ds.kpis, ds.kommuntal_2018, ds.received_2018,
+                  ds.received_2015_2016, ds.scb_population, municipalities,
+                  registry.kommungrupper):
+        if frame is not None:
+            frame.attrs.clear()  # line numbers are only needed while validating
     return ds
 
 

@@ -45,6 +45,12 @@ def write_report_pages(report, ds, config: Config) -> None:
     e, r = report.edition, report.region
     if e.edition == 2018:
         write_check_page(staging, ds, f"Kontroll mot rapporten 2018 – {r.name}")
+    from kfsk_research.changes import write_changes
+    from kfsk_research.profiles import write_profiles
+
+    write_profiles(report, ds, staging / "municipalities")
+    if e.edition - 1 in config.editions or e.data_years[0] > 2014:
+        write_changes(report, ds, report.target.parents[1])
     chapters = [(f"{c.chapter_id[:2]} {c.title}", f"chapters/{c.chapter_id}.html")
                 for c in CHAPTERS]
     extra = [(label, href) for label, href in (

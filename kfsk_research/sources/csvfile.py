@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kfsk_research.errors import DataError, MissingInputError
@@ -242,11 +243,11 @@ def read_table(
         raise DataError(name, f"duplicate key ({keys}) also in row {lines[second]}",
                         row=lines[first], column=file_key[0])
     df.index = pd.RangeIndex(len(df))
-    df.attrs["lines"] = lines
+    df.attrs["lines"] = np.asarray(lines, dtype="int64")  # cheap to copy, see row_of
     return df
 
 
 def row_of(df: pd.DataFrame, position: int) -> int:
     """The file line of the row at ``position`` of a frame returned by :func:`read_table`."""
     lines = df.attrs.get("lines")
-    return int(lines[position]) if lines else position + 2
+    return int(lines[position]) if lines is not None else position + 2

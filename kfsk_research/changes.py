@@ -1,0 +1,169 @@
+"""What changed: edition E against E-1 for one region (``changes.html``).
+
+Shows the new data year, the region's indicators and the municipalities that moved
+most, rank changes, values for the same year that differ from an earlier build
+of E-1 made from other inputs (source revisions), and quantities on which two
+sources disagree (Kolada and Migrationsverket).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from kfsk_research import tables
+from kfsk_research.context import html_table, write_csv
+from kfsk_research.pages import page
+
+TOP = 5
+
+
+def rank_changes(rec: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
+    """Rank (1 = most received per 1,000) of each member in two years, and the change.
+
+    Members missing a value in either year get no rank (missing), not a guessed one.
+    """
+    out = []
+    for y in (year_from, year_to):
+        part = rec[rec["year"] == y].set_index("municipality_id")["received_per_1000"]
+        out.append(part.rank(ascending=False, method="min").rename(f"rank_{y}"))
+    ranks = pd.concat(out, axis=1)
+    ranks["rank_change"] = ranks[f"rank_{year_from}"] - ranks[f"rank_{year_to}"]
+    names = rec.drop_duplicates("municipality_id").set_index("municipality_id")[
+        "municipality_name"]
+    ranks.insert(0, "municipality_name", names)
+    return ranks.reset_index()
+
+
+def moved_most(rec: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
+    """Members sorted by the absolute change of received per 1,000 between the years."""
+    a = rec[rec["year"] == year_from].set_index("municipality_id")
+    b = rec[rec["year"] == year_to].set_index("municipality_id")
+    out = pd.DataFrame({
+        "municipality_name": b["municipality_name"],
+        f"received_per_1000_{year_from}": a["received_per_1000"],
+        f"received_per_1000_{year_to}": b["received_per_1000"],
+    })
+    out["change"] = out[f"received_per_1000_{year_to}"] - out[f"received_per_1000_{year_from}"]
+    out = out.reset_index()
+    order = out["change"].abs().sort_values(ascending=False, na_position="last").index
+    return out.loc[order].reset_index(drop=True)
+
+
+def source_revisions(previous_root: Path, rec: pd.DataFrame, hashes: dict[str, str]
+                     ) -> tuple[str, pd.DataFrame | None]:
+    """Values for the same municipality and year that differ from an earlier build of E-1.
+
+    Only when that build's manifest recorded other input hashes; returns a note and
+    the differing rows (``value_previous_build``, ``value_this_build``).
+    """
+    manifest = previous_root / "manifest.json"
+    table = previous_root / "tables" / "reception_municipality.csv"
+    if not manifest.is_file() or not table.is_file():
+        return "Föregående utgåva är inte byggd här; inga jämförelser mellan byggen.", None
+    old_hashes = json.loads(manifest.read_text()).get("inputs", {})
+    changed = sorted(k for k in set(old_hashes) | set(hashes)
+                     if old_hashes.get(k) != hashes.get(k))
+    if not changed:
+        return ("Föregående utgåva byggdes från samma underlag (samma hashvärden); "
+                "inga källrevisioner."), None
+    old = pd.read_csv(table, dtype={"municipality_id": "string"})
+    merged = old.merge(rec, on=["municipality_id", "year"], suffixes=("_previous_build",
+                                                                       "_this_build"))
+    rows = []
+    for col in ("received", "received_after_assignment", "population_prev_year"):
+        a, b = merged[f"{col}_previous_build"], merged[f"{col}_this_build"]
+        differ = ~((a == b) | (a.isna() & b.isna()))
+        for _, r in merged[differ].iterrows():
+            rows.append({"municipality_id": r["municipality_id"],
+                         "municipality_name": r["municipality_name_this_build"],
+                         "year": r["year"], "quantity": col,
+                         "value_previous_build": r[f"{col}_previous_build"],
+                         "value_this_build": r[f"{col}_this_build"]})
+    note = ("Föregående utgåva byggdes från andra underlag (ändrade filer: "
+            + ", ".join(changed) + ").")
+    return note, pd.DataFrame(rows, columns=["municipality_id", "municipality_name", "year",
+                                             "quantity", "value_previous_build",
+                                             "value_this_build"])
+
+
+def source_disagreements(ds, members: list[str], years: list[int]) -> pd.DataFrame:
+    """Received per municipality where Kolada (N01986) and Migrationsverket's files differ."""
+    kolada = ds.kpi("N01986")[["municipality_id", "year", "value"]].rename(
+        columns={"value": "kolada_n01986"})
+    parts = []
+    if ds.received_2018 is not None and 2018 in years:
+        mv = ds.received_2018[["municipality_id", "total"]].rename(
+            columns={"total": "migrationsverket"}).assign(year=2018)
+        parts.append(mv)
+    if ds.received_2015_2016 is not None:
+        mv = ds.received_2015_2016.rename(columns={"mottagna": "migrationsverket"})
+        parts.append(mv[mv["year"].isin(years)][["municipality_id", "year", "migrationsverket"]])
+    if not parts:
+        return pd.DataFrame(columns=["municipality_id", "year", "kolada_n01986",
+                                     "migrationsverket", "difference"])
+    mv = pd.concat(parts, ignore_index=True)
+    mv = mv[mv["municipality_id"].isin(members)]
+    both = mv.merge(kolada, on=["municipality_id", "year"], how="left")
+    both["migrationsverket"] = both["migrationsverket"].astype("float64")
+    both["difference"] = both["kolada_n01986"] - both["migrationsverket"]
+    return both.sort_values(["year", "municipality_id"], ignore_index=True)
+
+
+def write_changes(report, ds, root: Path) -> Path | None:
+    """Write ``changes.html`` and ``tables/changes_*.csv`` into the report's staging folder."""
+    e, r, staging = report.edition, report.region, report.staging
+    prev_year, new_year = e.last_year - 1, e.last_year
+    years = sorted({prev_year, new_year, *e.data_years})
+    rec = tables.reception_municipality(ds, report.members, years)
+    moved = moved_most(rec, prev_year, new_year)
+    ranks = rank_changes(rec, prev_year, new_year)
+    ranked = ranks[ranks["rank_change"].fillna(0) != 0].sort_values(
+        "rank_change", key=lambda s: s.abs(), ascending=False)
+    note, revisions = source_revisions(root / str(e.edition - 1) / r.region_id, rec, ds.hashes)
+    disagree = source_disagreements(ds, report.members, years)
+    write_csv(moved, staging / "tables" / "changes_received_per_1000.csv")
+    write_csv(ranks, staging / "tables" / "changes_rank.csv")
+    est = tables.establishment_gender(ds, report.members, [prev_year, new_year])
+    est = est[est["gender"] == "T"][["year", "participants", "exits",
+                                     "exits_work_or_studies_share"]]
+    region = rec.groupby("year")[["received", "population_prev_year"]].sum(min_count=1)
+    region["received_per_1000"] = region["received"] / region["population_prev_year"] * 1000
+    region = region.reset_index().merge(est, on="year", how="left")
+    region = region[region["year"].isin([prev_year, new_year])]
+    body = [
+        f"<h1>Vad har ändrats? {html.escape(r.name)}, utgåva {e.edition} mot {e.edition - 1}"
+        "</h1>",
+        f"<p>Nytt dataår: <strong>{new_year}</strong> (utgåva {e.edition - 1} slutade med "
+        f"{prev_year}).</p>",
+        "<h2>Regionen</h2>",
+        html_table(region, "Regionens nyckeltal (summor; andel 0–1)", decimals=2),
+        f"<h2>Kommuner som rört sig mest ({prev_year}→{new_year})</h2>",
+        html_table(moved.head(TOP * 2), "Mottagna per 1 000 invånare", decimals=2,
+                   links={m: f"municipalities/{m}.html" for m in report.members}),
+        "<h2>Ändrad rangordning (mottagna per 1 000)</h2>",
+        html_table(ranked, decimals=0) if not ranked.empty else "<p>Ingen ändring.</p>",
+        "<h2>Källrevisioner mot ett tidigare bygge</h2>", f"<p>{html.escape(note)}</p>",
+    ]
+    if revisions is not None:
+        write_csv(revisions, staging / "tables" / "changes_source_revisions.csv")
+        body.append(html_table(revisions, "Samma år, olika värden", decimals=0)
+                    if not revisions.empty else "<p>Inga värden skiljer sig.</p>")
+    body.append("<h2>Källor som inte stämmer överens</h2>")
+    if disagree.empty:
+        body.append("<p>Inget år i utgåvan finns i båda källorna.</p>")
+    else:
+        write_csv(disagree, staging / "tables" / "changes_source_disagreements.csv")
+        differ = disagree[disagree["difference"].fillna(1) != 0]
+        body.append(f"<p>Mottagna enligt Kolada (N01986) och Migrationsverkets filer för "
+                    f"{', '.join(str(y) for y in sorted(disagree['year'].unique()))}: "
+                    f"{len(differ)} av {len(disagree)} kommun-år skiljer sig.</p>")
+        if not differ.empty:
+            body.append(html_table(differ, decimals=0))
+    path = staging / "changes.html"
+    path.write_text(page(f"Vad har ändrats – {r.name} {e.edition}", "".join(body),
+                         [("Innehåll", "index.html")]), encoding="utf-8")
+    return path
