@@ -67,17 +67,20 @@ def html_table(frame: pd.DataFrame, caption: str = "", links: dict[str, str] | N
                decimals: int = 1) -> str:
     """An escaped HTML table; missing values shown as ``–``; optional links per first-column
     value (already-escaped hrefs)."""
-    def cell(v):
+    def cell(v, column: str):
         if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
             return "–"
+        if isinstance(v, float) and column.endswith("_share"):
+            return number_sv(v * 100, 1) + "\u00a0%"
         if isinstance(v, float):
             return number_sv(v, 0 if v.is_integer() else decimals)
         return html.escape(str(v))
 
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    columns = [str(c) for c in frame.columns]
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     rows = []
     for values in frame.itertuples(index=False):
-        cells = [cell(v) for v in values]
+        cells = [cell(v, c) for v, c in zip(values, columns, strict=True)]
         if links and str(values[0]) in links:
             cells[0] = f'<a href="{links[str(values[0])]}">{cells[0]}</a>'
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
@@ -100,6 +103,7 @@ class Chapter:
         self.out = _output_root(output_dir) / str(self.edition.edition) / self.region.region_id
         self.ds = _load_dataset(self.edition.required, self.edition.optional, data_dir)
         self.members = self.ds.registry.members(self.region)
+        self.tables: dict[str, pd.DataFrame] = {}
         self.values: dict[str, str] = {
             "edition": str(self.edition.edition),
             "region_name": self.region.name,
@@ -111,14 +115,14 @@ class Chapter:
 
     # -- output ----------------------------------------------------------------------------
     def table(self, table_id: str, frame: pd.DataFrame, caption: str = "",
-              show: bool = True, links: dict[str, str] | None = None) -> pd.DataFrame:
+              show: bool = True, links: dict[str, str] | None = None) -> None:
         """Write ``tables/<table_id>.csv`` and show the table (escaped HTML)."""
         write_csv(frame, self.out / "tables" / f"{table_id}.csv")
+        self.tables[table_id] = frame
         if show:
             _html(html_table(frame, caption, links))
-        return frame
 
-    def figure(self, figure_id: str, fig) -> Path:
+    def figure(self, figure_id: str, fig) -> None:
         """Save ``figures/<figure_id>.png`` and show it embedded."""
         from IPython.display import Image, display
 
@@ -127,7 +131,6 @@ class Chapter:
         path = figures.save_png(fig, self.out / "figures" / f"{figure_id}.png")
         display(Image(data=path.read_bytes(), format="png"),
                 metadata={"image/png": {"alt": alt}})
-        return path
 
     def md(self, text: str, **values) -> None:
         """Render Markdown; ``{fact:ID}``, ``{ref:ID}`` and ``{value:NAME}`` are replaced by
@@ -179,26 +182,26 @@ class Chapter:
         _markdown("### Källor\n\n" + "\n".join(f"- {html.escape(i)}" for i in items))
 
     # -- facts from the report ---------------------------------------------------------------
-    def facts_table(self, group: str, table_id: str, caption: str = "") -> pd.DataFrame:
+    def facts_table(self, group: str, table_id: str, caption: str = "") -> None:
         """Show a group of report facts with their page and write ``tables/<table_id>.csv``."""
         rows = facts.facts_group(group)
         out = rows[["fact_id", "label", "value", "unit", "year", "section", "page", "note"]]
         shown = out.assign(value=[with_unit(v, u) for v, u in zip(out["value"], out["unit"],
                                                                   strict=True)])
         write_csv(out, self.out / "tables" / f"{table_id}.csv")
+        self.tables[table_id] = out
         _html(html_table(shown.drop(columns=["fact_id", "unit"]), caption))
-        return out
 
-    def facts_bar(self, group: str, figure_id: str, title: str) -> Path:
+    def facts_bar(self, group: str, figure_id: str, title: str) -> None:
         """Horizontal bars of a group of report facts (with a source line)."""
         rows = facts.facts_group(group)
         pages = sorted({int(p) for p in rows["page"].dropna()})
         src = SOURCE_REPORT + (f", s. {', '.join(map(str, pages))}" if pages else "")
         fig = figures.ranked_bars(rows.iloc[::-1], "label", "value", title, src)
-        return self.figure(figure_id, fig)
+        self.figure(figure_id, fig)
 
     # -- chapter 2: establishment and reception ---------------------------------------------
-    def establishment_table(self) -> pd.DataFrame:
+    def establishment_table(self) -> None:
         """The programme by year and gender (``tables/establishment_gender.csv``)."""
         frame = tables.establishment_gender(self.ds, self.members, list(self.edition.data_years))
         self.establishment = frame
@@ -211,7 +214,7 @@ class Chapter:
                                                     "percent", 0),
             "establishment_missing_max": str(int(frame["municipalities_missing"].max())),
         })
-        return self.table("establishment_gender", frame,
+        self.table("establishment_gender", frame,
                           f"Etableringsuppdraget i {self.region.name} per år och kön "
                           "(andelar 0–1; – = uppgift saknas för minst en kommun)")
 
@@ -239,7 +242,7 @@ class Chapter:
             f"Lämnade etableringsuppdraget till arbete eller studier, {name}", src,
             ylabel="personer (avslutade × andel)"))
 
-    def county_reception(self) -> pd.DataFrame:
+    def county_reception(self) -> None:
         """Figure 4: received in the last 24 months per 1,000 inhabitants, all counties."""
         frame = tables.reception_county(self.ds, list(self.edition.data_years))
         self.table("reception_county", frame, show=False)
@@ -266,9 +269,8 @@ class Chapter:
                                  values="received_24m_per_1000").reset_index()
         wide.columns = [str(c) for c in wide.columns]
         _html(html_table(wide, "Mottagna senaste 24 mån per 1 000 invånare (kommunsnitt)"))
-        return frame
 
-    def reception_table(self) -> pd.DataFrame:
+    def reception_table(self) -> None:
         """Received per municipality and year (``tables/reception_municipality.csv``)."""
         frame = tables.reception_municipality(self.ds, self.members,
                                               list(self.edition.data_years))
@@ -289,7 +291,6 @@ class Chapter:
         self.table("reception_municipality", frame, show=False)
         _html(html_table(wide, "Mottagna per 1 000 invånare (invånare 31/12 året före)",
                          links=self.profile_links()))
-        return frame
 
     def profile_links(self) -> dict[str, str]:
         """Relative links from a chapter to each member's municipality profile."""
@@ -306,7 +307,7 @@ class Chapter:
                             SOURCE_KOLADA + " (Migrationsverket; SCB)")
         self.figure(f"map_received_per_1000_{year}", fig)
 
-    def quota_table(self) -> pd.DataFrame:
+    def quota_table(self) -> None:
         """Kommuntal against received (``tables/quota_vs_received.csv``)."""
         frame = tables.quota_vs_received(self.ds, self.region, self.members, self.edition)
         self.quota = frame
@@ -319,7 +320,7 @@ class Chapter:
         self.values["quota_members_without"] = ", ".join(
             munis.loc[munis["quota_ratio"].isna(), "area_name"]) or "inga"
         self.values["quota_members_over_1"] = str(int((munis["quota_ratio"] > 1).sum()))
-        return self.table("quota_vs_received", frame,
+        self.table("quota_vs_received", frame,
                           "Kommuntal och mottagna (– = uppgift saknas; inget kommuntal = "
                           "kvot saknas)", links=self.profile_links())
 
@@ -340,12 +341,12 @@ class Chapter:
         self.figure("map_quota_ratio_2018", fig)
 
     # -- chapter 4: survey ------------------------------------------------------------------
-    def survey_respondents_table(self) -> pd.DataFrame:
+    def survey_respondents_table(self) -> None:
         """Respondents per municipality (``tables/survey_respondents.csv``)."""
         frame = tables.survey_respondents(self.ds, self.members)
         self.survey = frame
         self.values["survey_total_region"] = number_sv(frame["respondents"].sum())
-        return self.table("survey_respondents", frame,
+        self.table("survey_respondents", frame,
                           "Respondenter per kommun i enkäten 2018 (– = ingen uppgift: enkäten "
                           "gällde Skåne)", links=self.profile_links())
 

@@ -74,7 +74,9 @@ def ranked_bars(
     vals = data[value].astype("float64")
     ax.barh(data[label].astype(str), vals.fillna(0), color=cols)
     for i, v in enumerate(vals):
-        ax.annotate("saknas" if pd.isna(v) else f"{v:.1f}".replace(".", ","), (
+        text = "saknas" if pd.isna(v) else (f"{v:,.0f}".replace(",", " ") if float(v).is_integer()
+                                            else f"{v:.1f}".replace(".", ","))
+        ax.annotate(text, (
             0 if pd.isna(v) else v, i), va="center", fontsize=7, xytext=(2, 0),
             textcoords="offset points")
     ax.set_xlabel(xlabel)
