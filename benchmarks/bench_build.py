@@ -277,9 +277,18 @@ def machine_info() -> dict:
     except (OSError, subprocess.CalledProcessError):
         pass
     affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    return {"cores": os.cpu_count(), "usable_cores": affinity, "cpu": cpu, "memory_gib": mem,
+    return {"cores": os.cpu_count(), "usable_cores": affinity, "loadavg_start": load_average(),
+            "cpu": cpu, "memory_gib": mem,
             "python": platform.python_version(), "implementation": sys.implementation.name,
             "platform": platform.platform(), "executable": sys.executable, "git": git}
+
+
+def load_average() -> list[float] | None:
+    """1, 5 and 15 minute load averages (other work on the machine skews every timing)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
@@ -323,6 +332,8 @@ def print_report(result: dict) -> None:
     print(f"machine: {m['cores']} cores ({m['usable_cores']} usable), {m['cpu']}, "
           f"{m['memory_gib']} GiB; Python {m['python']} ({m['implementation']}); "
           f"{m['platform']}")
+    print(f"load average (1/5/15 min) at start {m.get('loadavg_start')}, at end "
+          f"{m.get('loadavg_end')}: other processes on the machine slow every measure")
     git = m.get("git", {})
     print(f"code: commit {git.get('commit', '?')}{' + local changes' if git.get('dirty') else ''}"
           f", package {result.get('package_fingerprint', '?')}")
@@ -517,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
                 result["ratios"] = compute_ratios(result["measures"])
                 write_json(result, args.out)
         result["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        result["machine"]["loadavg_end"] = load_average()
         after = package_fingerprint(env)
         if after != fingerprint:
             result["warning"] = (f"kfsk_research changed during the run ({fingerprint} -> "

@@ -33,7 +33,7 @@ from kfsk_research.dataset import (
     save_cache,
     sha256_file,
 )
-from kfsk_research.editions import Config, Edition, Region, load_config
+from kfsk_research.editions import ENV_CONFIG, Config, Edition, Region, load_config
 from kfsk_research.errors import BuildError, KfskError
 from kfsk_research.facts import FACTS_FILE
 from kfsk_research.paths import PACKAGE_DIR, PROJECT_DIR, data_dir, output_dir
@@ -108,7 +108,7 @@ class KernelPool:
 
     def reset(self, km) -> None:
         """Clear the namespace of ``km`` after a chapter; discard the kernel if that fails."""
-        kc = km.blocking_client()
+        kc = km.client(context=km.context)  # shares the manager's zmq context
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=self.startup_timeout)
@@ -135,6 +135,21 @@ class KernelPool:
                     km.shutdown_kernel(now=True)
             except Exception:  # already gone
                 pass
+
+
+@contextlib.contextmanager
+def _environ(**values: str):
+    """Set environment variables for the kernels of one build, restoring them afterwards."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
 
 
 def package_fingerprint() -> str:
@@ -412,8 +427,6 @@ def build(editions: list[int], regions: list[str], options: BuildOptions | None 
     Inputs are validated before any kernel starts. Raises :class:`BuildError` when a
     chapter fails (other reports of the batch are still finished).
     """
-    from kfsk_research import report_pages
-
     options = options or BuildOptions()
     config = config or load_config()
     for e in editions:
@@ -427,13 +440,24 @@ def build(editions: list[int], regions: list[str], options: BuildOptions | None 
     eds = [config.edition(e) for e in editions]
     ds = load_batch_dataset(eds, data_root, root / ".cache", log)
     cache_folder = root / ".cache" / f"dataset-{cache_key(ds.hashes, __version__)}"
-    os.environ[ENV_CACHE] = str(cache_folder)
-    os.environ["JUPYTER_PATH"] = str(_kernel_spec_dir(root))
     reports = plan_reports(config, editions, regions, ds, root)
-    locks = [_lock(root, f"{r.edition.edition}-{r.region.region_id}") for r in reports]
+    with _environ(**{ENV_CACHE: str(cache_folder), "JUPYTER_PATH": str(_kernel_spec_dir(root)),
+                     ENV_CONFIG: str(config.path)}):
+        return _build_reports(reports, ds, config, options, data_root, root)
+
+
+def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: BuildOptions,
+                   data_root: Path, root: Path) -> list[Path]:
+    """Run, finish and swap in the planned reports (environment already set)."""
+    from kfsk_research import report_pages
+
+    log = options.log
+    locks: list = []
     fingerprint = package_fingerprint()
     failures: list[str] = []
     try:
+        for r in reports:
+            locks.append(_lock(root, f"{r.edition.edition}-{r.region.region_id}"))
         tasks, keys, files = [], {}, {}
         for report in reports:
             shutil.rmtree(report.staging, ignore_errors=True)

@@ -265,7 +265,7 @@ def test_check_stops_with_one_located_line(snapshot_copy: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     row = _value("abc")(snapshot_copy)
 
-    code, stdout, err = _run(["check", "--data-dir", str(snapshot_copy)], capsys)
+    code, _, err = _run(["check", "--data-dir", str(snapshot_copy)], capsys)
 
     assert code == EXIT_DATA, (code, err)
     _assert_located(_one_line_error(err), N01986, row, "value", "'abc' is not a number")

@@ -1,0 +1,351 @@
+"""A build replaces the previous outputs all at once or not at all.
+
+Each test seeds an output root with a copy of the session build (``built_2018``) as
+the *previous* output, hashes every file of it, runs ``kfsk build`` as a subprocess
+and checks that whatever went wrong — a failing chapter, a concurrent build, an
+interruption, a killed process — left the previous output byte-identical.
+
+The copies keep the previous ``manifest.json``, so unchanged chapters are reused and
+only the chapter a test changes runs in a kernel: these tests take seconds, not a
+full build each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kfsk_research.build import NOTEBOOK_DIR
+
+pytestmark = pytest.mark.slow
+
+EXIT_BUILD = 4
+CHAPTER = "03_regionalt_arbete"  # a short chapter; the one these tests break
+ENV_DROP = ("KFSK_DATA_DIR", "KFSK_OUTPUT_DIR", "KFSK_CONFIG", "KFSK_DATASET_CACHE",
+            "JUPYTER_PATH")
+
+
+# --------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file below ``folder``, by relative path."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def seed_previous(built_2018: Path, root: Path) -> Path:
+    """Copy the session build's ``2018/skane`` into ``root``; return the copy."""
+    target = root / "2018" / "skane"
+    shutil.copytree(built_2018 / "2018" / "skane", target)
+    return target
+
+
+def notebooks_with(tmp_path: Path, chapter: str, source: str) -> Path:
+    """A copy of ``notebooks/`` where ``chapter`` ends with one more code cell."""
+    folder = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, folder)
+    path = folder / f"{chapter}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(source))
+    nbformat.write(nb, path)
+    return folder
+
+
+def cli_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ENV_DROP}
+
+
+def build_argv(data: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "kfsk_research.cli", "build", "--edition", "2018",
+            "--region", "skane", "--data-dir", str(data), "--output-dir", str(out),
+            "--offline", "--jobs", "2", *extra]
+
+
+def run_build(data: Path, out: Path, *extra: str, timeout: float = 240
+              ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(build_argv(data, out, *extra), env=cli_env(), cwd=out.parent,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def error_line(stderr: str) -> str:
+    """The one ``error: …`` line of a build's stderr (kernels may log other lines)."""
+    errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, stderr
+    assert "Traceback" not in stderr, stderr
+    return errors[0]
+
+
+def leftovers(root: Path) -> list[Path]:
+    """Staging or half-swapped folders a build must not leave behind."""
+    return sorted([*root.rglob(".staging-*"), *root.rglob(".old-*")])
+
+
+def _parents() -> dict[int, int]:
+    """pid -> parent pid of every process (Linux ``/proc/<pid>/stat``)."""
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        out[int(stat.parent.name)] = int(fields[1])
+    return out
+
+
+def descendants(pid: int) -> set[int]:
+    """Process ids below ``pid`` (the build's kernels)."""
+    parents = _parents()
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        kids = {p for p, parent in parents.items() if parent == current} - found
+        found |= kids
+        todo += sorted(kids)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def wait_gone(pids: set[int], seconds: float) -> set[int]:
+    """Wait until none of ``pids`` is running; return those still alive afterwards."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(alive(p) for p in pids):
+            return set()
+        time.sleep(0.2)
+    return {p for p in pids if alive(p)}
+
+
+def kill_all(proc: subprocess.Popen, pids: set[int]) -> None:
+    """SIGKILL the build's session and the kernels it started (test clean-up)."""
+    for pid in pids:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+
+class Running:
+    """A build subprocess in its own session, with stdout/stderr in files."""
+
+    def __init__(self, argv: list[str], folder: Path) -> None:
+        self.out = (folder / "stdout.txt").open("w")
+        self.err = (folder / "stderr.txt").open("w")
+        self.folder = folder
+        self.proc = subprocess.Popen(argv, env=cli_env(), cwd=folder, stdout=self.out,
+                                     stderr=self.err, text=True, start_new_session=True)
+        self.kernels: set[int] = set()
+
+    def wait_for(self, pattern: str, root: Path, seconds: float = 120) -> Path:
+        """Wait until a file matching ``pattern`` exists below ``root`` (kernels running)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            hits = sorted(root.glob(pattern))
+            if hits:
+                self.kernels |= descendants(self.proc.pid)
+                return hits[0]
+            assert self.proc.poll() is None, f"build ended early: {self.stderr()}"
+            time.sleep(0.1)
+        raise AssertionError(f"{pattern} did not appear within {seconds} s")
+
+    def stderr(self) -> str:
+        self.err.flush()
+        return (self.folder / "stderr.txt").read_text()
+
+    def close(self) -> None:
+        self.kernels |= descendants(self.proc.pid) if self.proc.poll() is None else set()
+        kill_all(self.proc, self.kernels)
+        self.out.close()
+        self.err.close()
+
+
+@pytest.fixture
+def previous(built_2018: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """(output root, its 2018/skane, hashes of every file there) — a previous good build."""
+    root = tmp_path / "out"
+    target = seed_previous(built_2018, root)
+    return root, target, tree_hashes(target)
+
+
+# --------------------------------------------------------------------------------------
+# (a) a failing chapter
+# --------------------------------------------------------------------------------------
+
+
+def test_failing_chapter_keeps_previous_outputs(previous, snapshot_dir: Path,
+                                                tmp_path: Path) -> None:
+    root, target, before = previous
+    notebooks = notebooks_with(tmp_path, CHAPTER, 'raise RuntimeError("boom")')
+
+    result = run_build(snapshot_dir, root, "--notebook-dir", str(notebooks))
+
+    assert result.returncode == EXIT_BUILD, result.stderr
+    line = error_line(result.stderr)
+    failed = root / "2018" / "skane.failed" / "notebooks" / f"{CHAPTER}.ipynb"
+    assert failed.is_file()
+    executed = nbformat.read(failed, as_version=4)
+    cells = [c for c in executed.cells  # without the error banner papermill adds on top
+             if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+    index = next(i for i, c in enumerate(cells) if "boom" in c.source)
+    assert line.startswith(f"error: chapter {CHAPTER} (2018/skane) failed in cell {index} "
+                           '(raise RuntimeError("boom")): RuntimeError: boom'), line
+    assert str(failed) in line
+    outputs = cells[index].get("outputs", [])
+    assert any(o.get("ename") == "RuntimeError" for o in outputs)
+    assert tree_hashes(target) == before
+    assert not leftovers(root)
+    assert "wrote" not in result.stdout
+
+
+def test_failed_folder_is_removed_by_the_next_good_build(previous, snapshot_dir: Path) -> None:
+    root, target, before = previous
+    stale = root / "2018" / "skane.failed" / "notebooks" / f"{CHAPTER}.ipynb"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}")
+
+    result = run_build(snapshot_dir, root)  # every chapter unchanged: reused
+
+    assert result.returncode == 0, result.stderr
+    assert not stale.parent.parent.exists()
+    assert (target / "index.html").is_file()
+    assert set(tree_hashes(target)) == set(before)
+    assert not leftovers(root)
+
+
+# --------------------------------------------------------------------------------------
+# (b) two builds on one output folder
+# --------------------------------------------------------------------------------------
+
+
+def test_second_build_fails_fast_while_the_lock_is_held(previous, snapshot_dir: Path) -> None:
+    from filelock import FileLock
+
+    root, target, before = previous
+    lock = FileLock(str(root / ".2018-skane.lock"))
+    lock.acquire(timeout=5)
+    try:
+        started = time.monotonic()
+        result = run_build(snapshot_dir, root, timeout=60)
+        elapsed = time.monotonic() - started
+    finally:
+        lock.release()
+
+    assert result.returncode != 0
+    line = error_line(result.stderr)
+    assert "another build" in line, line
+    assert "2018-skane" in line, line
+    assert elapsed < 30, f"took {elapsed:.1f} s to notice the other build"
+    assert "done in" not in result.stdout  # no chapter ran
+    assert tree_hashes(target) == before
+    assert not leftovers(root)
+
+
+# --------------------------------------------------------------------------------------
+# (c) interruption: SIGINT and SIGKILL while kernels run
+# --------------------------------------------------------------------------------------
+
+
+def _start_sleeping_build(previous, snapshot_dir: Path, tmp_path: Path,
+                          seconds: int) -> Running:
+    """A build whose only changed chapter sleeps ``seconds`` at its end; returns once the
+    chapter's kernel runs (its executed notebook appears in staging) plus a moment."""
+    root = previous[0]
+    notebooks = notebooks_with(tmp_path, CHAPTER, f"import time\ntime.sleep({seconds})")
+    run = Running(build_argv(snapshot_dir, root, "--notebook-dir", str(notebooks)), tmp_path)
+    run.wait_for(f"2018/.staging-skane-*/notebooks/{CHAPTER}.ipynb", root)
+    time.sleep(2)
+    run.kernels |= descendants(run.proc.pid)
+    assert run.proc.poll() is None
+    assert run.kernels, "no kernel process found under the build"
+    return run
+
+
+def test_sigint_keeps_previous_outputs(previous, snapshot_dir: Path, tmp_path: Path) -> None:
+    root, target, before = previous
+    run = _start_sleeping_build(previous, snapshot_dir, tmp_path, seconds=6)
+    try:
+        os.kill(run.proc.pid, signal.SIGINT)
+        code = run.proc.wait(timeout=120)
+        assert code == 130, run.stderr()
+        assert error_line(run.stderr()) == ("error: interrupted; previous outputs are "
+                                            "unchanged")
+        assert tree_hashes(target) == before
+        assert not leftovers(root)
+        assert not wait_gone(run.kernels, 15), "kernels left running"
+    finally:
+        run.close()
+
+
+@pytest.mark.xfail(strict=True, reason="Ctrl-C waits for every running and queued chapter: "
+                   "build.build leaves the ThreadPoolExecutor's with-block, which calls "
+                   "shutdown(wait=True), before the kernels are stopped")
+def test_sigint_stops_the_build_promptly(previous, snapshot_dir: Path, tmp_path: Path) -> None:
+    root, target, before = previous
+    run = _start_sleeping_build(previous, snapshot_dir, tmp_path, seconds=120)
+    try:
+        os.kill(run.proc.pid, signal.SIGINT)
+        try:
+            code = run.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            pytest.fail("build still running 20 s after SIGINT (a cell sleeps 120 s)")
+        assert code == 130
+        assert tree_hashes(target) == before
+        assert not leftovers(root)
+    finally:
+        run.close()
+
+
+def test_sigkill_keeps_previous_outputs_and_next_build_works(previous, snapshot_dir: Path,
+                                                             tmp_path: Path) -> None:
+    root, target, before = previous
+    run = _start_sleeping_build(previous, snapshot_dir, tmp_path, seconds=120)
+    try:
+        os.kill(run.proc.pid, signal.SIGKILL)
+        assert run.proc.wait(timeout=30) == -signal.SIGKILL
+        assert tree_hashes(target) == before
+        # the kernels notice that their parent is gone (ipykernel's parent poller)
+        assert not wait_gone(run.kernels, 20), "kernels outlived the killed build"
+    finally:
+        run.close()
+
+    # the lock died with the process: the next build (everything reused) succeeds
+    result = run_build(snapshot_dir, root)
+    assert result.returncode == 0, result.stderr
+    assert (target / "index.html").is_file()
+    assert set(tree_hashes(target)) == set(before)
+
+
+@pytest.mark.xfail(strict=True, reason="a staging folder left by a killed build is never "
+                   "removed: build.plan_reports names it .staging-<region>-<pid> and build() "
+                   "only clears the one of its own pid")
+def test_next_build_removes_a_killed_builds_staging(previous, snapshot_dir: Path) -> None:
+    root, _, _ = previous
+    stale = root / "2018" / ".staging-skane-4194305"  # above any Linux pid_max: never alive
+    (stale / "notebooks").mkdir(parents=True)
+    (stale / "notebooks" / f"{CHAPTER}.ipynb").write_text("{}")
+
+    result = run_build(snapshot_dir, root)  # every chapter unchanged: reused
+
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists()
+    assert not leftovers(root)
