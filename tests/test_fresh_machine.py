@@ -1,0 +1,84 @@
+"""A fresh data directory: the build fetches what it needs, or stops with a clear error."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+import pytest
+from kolada_server import KoladaServer, Reply, closed_port, kpi_body, paged_data
+
+from kfsk_research import cli
+from kfsk_research.editions import load_config
+
+KPIS = ["N00960", "N00961", "N00962", "N00963", "N00964", "N00973", "N01951", "N01986"]
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "KFSK_KOLADA_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+def _rows(snapshot_dir: Path, kpi: str, years: set[int]) -> list[list[str]]:
+    with (snapshot_dir / "kolada" / f"{kpi}.csv").open(encoding="utf-8", newline="") as fh:
+        return [r for r in list(csv.reader(fh))[1:] if int(r[2]) in years]
+
+
+def _args(data_dir: Path, base_url: str | None = None, offline: bool = False):
+    return argparse.Namespace(data_dir=data_dir, base_url=base_url, offline=offline)
+
+
+def test_offline_build_names_the_missing_files(tmp_path: Path, capsys) -> None:
+    code = cli.main(["build", "--edition", "2018", "--data-dir", str(tmp_path / "empty"),
+                     "--output-dir", str(tmp_path / "out"), "--offline"])
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_DATA
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "kolada/N01986.csv" in err and "reference/municipalities.csv" in err
+    assert "KFSK_DATA_DIR" in err and "kfsk fetch" in err
+    assert not (tmp_path / "out" / "2018").exists()
+
+
+def test_unreachable_server_stops_with_the_missing_files(tmp_path: Path) -> None:
+    editions = [load_config().edition(2018)]
+    url = f"http://127.0.0.1:{closed_port()}/v3"
+    with pytest.raises(Exception) as info:
+        cli._fetch_missing(editions, _args(tmp_path / "data", url))
+    text = str(info.value)
+    assert "fetch failed" in text and "kolada/N01986.csv" in text
+    assert not (tmp_path / "data" / "kolada" / "N01986.csv").exists()
+
+
+def test_fresh_directory_is_filled_then_validates(tmp_path: Path, snapshot_dir: Path,
+                                                  capsys) -> None:
+    editions = [load_config().edition(2018)]
+    years = list(range(2011, 2018))
+    with (snapshot_dir / "kolada" / "kpis.csv").open(encoding="utf-8", newline="") as fh:
+        catalogue = {r["kpi"]: r for r in csv.DictReader(fh)}
+    with KoladaServer() as server:
+        server.route(f"/v3/kpi/{','.join(KPIS)}", Reply(200, kpi_body(
+            (k, catalogue[k]["title"], catalogue[k]["description"],
+             catalogue[k]["has_gender"] == "True") for k in KPIS)))
+        for kpi in KPIS:
+            rows = [(r[0], r[1], int(r[2]), r[3], float(r[4]))
+                    for r in _rows(snapshot_dir, kpi, set(years))]
+            path = f"/v3/data/kpi/{kpi}/year/{','.join(map(str, years))}"
+            for route, reply in paged_data(server.root, path, rows, 2000).items():
+                server.route(route, reply)
+        data = tmp_path / "data"
+        cli._fetch_missing(editions, _args(data, server.root))
+    # every required input is there now, byte-equal to the snapshot where it overlaps
+    for rel in editions[0].required:
+        assert (data / rel).is_file(), rel
+    assert ((data / "reference" / "municipalities.csv").read_bytes()
+            == (snapshot_dir / "reference" / "municipalities.csv").read_bytes())
+    header = "kpi,municipality_id,period,gender,value\n"
+    expected = header + "".join(",".join(r) + "\n"
+                                for r in _rows(snapshot_dir, "N01986", set(years)))
+    assert (data / "kolada" / "N01986.csv").read_text(encoding="utf-8") == expected
+    assert (data / "kolada" / "provenance.json").is_file()
+    capsys.readouterr()
+    assert cli.main(["validate", "--data-dir", str(data)]) == 0
