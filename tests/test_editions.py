@@ -61,7 +61,8 @@ def test_kommungrupp_per_edition(config: Config, year: int, group: str) -> None:
 
 def test_edition_inputs_come_from_the_shared_inputs(config: Config) -> None:
     edition = config.edition(2018)
-    assert len(edition.required) == 11  # config.toml [inputs] required: 11 paths
+    assert len(edition.required) == 10  # config.toml [inputs] required: 10 paths
+    assert "reference/kommungrupper.csv" in edition.optional
     assert "kolada/N01986.csv" in edition.required
     assert "kolada/N01951.csv" in edition.required
     assert "migrationsverket/anvisningar_kommuntal_2018.csv" in edition.optional
