@@ -225,7 +225,8 @@ class Chapter:
         src = SOURCE_KOLADA + " (Arbetsförmedlingen via Kolada N00960–N00964, N00973)"
         self.figure("fig1_establishment_participants", figures.grouped_bars(
             frame, "year", "gender", "participants",
-            f"Inskrivna i etableringsuppdraget, {name}", src, ylabel="personer"))
+            f"Inskrivna i etableringsuppdraget, {name}", src, ylabel="personer",
+            lower="participants_reported"))
         edu = frame.melt(id_vars=["year", "gender"], value_vars=list(tables.EDUCATION_KPIS),
                          var_name="level", value_name="share")
         edu["group"] = edu["gender"] + " " + edu["level"].map({
@@ -240,7 +241,7 @@ class Chapter:
         self.figure("fig3_establishment_exits", figures.grouped_bars(
             frame, "year", "gender", "exits_work_or_studies",
             f"Lämnade etableringsuppdraget till arbete eller studier, {name}", src,
-            ylabel="personer (avslutade × andel)"))
+            ylabel="personer (avslutade × andel)", lower="exits_work_or_studies_reported"))
 
     def county_reception(self) -> None:
         """Figure 4: received in the last 24 months per 1,000 inhabitants, all counties."""

@@ -101,6 +101,15 @@ _FIELDS = [
     Field("education_tertiary_share", "float", "share 0-1", "Andel eftergymnasial",
           "Share of participants with post-secondary education of 2+ years (N00963)",
           nullable=True),
+    Field("participants_reported", "float", "persons", "Inskrivna (minst)",
+          "Sum over the members that report participants: a lower bound where some lack it",
+          nullable=True),
+    Field("exits_work_or_studies_reported", "float", "persons",
+          "Till arbete/studier (minst)", "Leavers × share in work or studies, summed over "
+          "members reporting both: a lower bound where some lack it", nullable=True),
+    Field("exits_work_or_studies", "float", "persons", "Till arbete/studier",
+          "Leavers in work or studies after 90 days (exits × share); missing if any member "
+          "lacks a value", nullable=True),
     Field("respondents", "int", "persons", "Respondenter", "Survey respondents (report, ch. 4)",
           nullable=True),
 ]

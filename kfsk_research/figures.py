@@ -33,9 +33,11 @@ def _finish(fig, ax, title: str, source: str, ylabel: str = "") -> None:
 def grouped_bars(
     frame: pd.DataFrame, x: str, group: str, value: str, title: str, source: str,
     *, ylabel: str = "", percent: bool = False, labels: dict[str, str] | None = None,
+    lower: str | None = None,
 ):
     """Bars of ``value`` by ``x`` (e.g. year) and ``group`` (e.g. gender); gaps are labelled
-    "saknas" instead of drawn as zero."""
+    "saknas" instead of drawn as zero. Where ``lower`` (a lower bound, e.g. the sum over
+    reporting municipalities) exists for a gap, it is drawn hatched and labelled "minst"."""
     import matplotlib.pyplot as plt
 
     labels = labels or GENDER_LABELS
@@ -49,12 +51,30 @@ def grouped_bars(
         vals = part[value].astype("float64") * (100 if percent else 1)
         ax.bar(pos, vals.fillna(0), width=width * 0.95, label=labels.get(g, str(g)),
                color=GENDER_COLOURS.get(g))
-        for p, v in zip(pos, vals, strict=True):
-            text = "saknas" if pd.isna(v) else (f"{v:.0f} %" if percent else f"{v:,.0f}")
-            ax.annotate(text.replace(",", " "), (p, 0 if pd.isna(v) else v), ha="center",
-                        va="bottom", fontsize=7, rotation=90 if pd.isna(v) else 0)
+        bounds = (part[lower].astype("float64") if lower else pd.Series(float("nan"),
+                                                                         index=part.index))
+        gap = vals.isna() & bounds.notna()
+        if gap.any():
+            ax.bar([p for p, m in zip(pos, gap, strict=True) if m], bounds[gap],
+                   width=width * 0.95, facecolor="white", edgecolor=GENDER_COLOURS.get(g),
+                   hatch="///")
+        for p, v, b in zip(pos, vals, bounds, strict=True):
+            if pd.isna(v) and not pd.isna(b):
+                text, y = f"minst {b:,.0f}", b
+            else:
+                text = "saknas" if pd.isna(v) else (f"{v:.0f} %" if percent else f"{v:,.0f}")
+                y = 0 if pd.isna(v) else v
+            ax.annotate(text.replace(",", " "), (p, y), ha="center", va="bottom", fontsize=7,
+                        rotation=90 if pd.isna(v) else 0)
     ax.set_xticks(range(len(xs)), [str(v) for v in xs])
-    ax.legend(frameon=False, fontsize=8)
+    handles, _ = ax.get_legend_handles_labels()
+    if lower and frame[value].isna().any() and frame[lower].notna().any():
+        from matplotlib.patches import Patch
+
+        handles.append(Patch(facecolor="white", edgecolor="#444444", hatch="///",
+                             label="streckat: minst (kommun saknar värde)"))
+    ax.legend(handles=handles, frameon=False, fontsize=8)
+    ax.set_ylim(top=ax.get_ylim()[1] * 1.15)
     _finish(fig, ax, title, source, ylabel)
     return fig
 

@@ -150,6 +150,23 @@ def quota_vs_received(ds: Dataset, region: Region, members: list[str],
     return out[cols]
 
 
+def _reported_sums(participants: pd.DataFrame, exits: pd.DataFrame, share: pd.DataFrame,
+                   members: list[str]) -> pd.DataFrame:
+    """Lower bounds where the region value is missing: sums over the members that report.
+
+    ``participants_reported`` = Σ participants of reporting members;
+    ``exits_work_or_studies_reported`` = Σ leavers × share in work or studies over members
+    reporting both. They are labelled as "at least" wherever shown.
+    """
+    by = ["year", "gender"]
+    p = participants[participants["municipality_id"].isin(members)]
+    p = p.groupby(by)["participants"].sum(min_count=1).rename("participants_reported")
+    e = exits.merge(share, on=["municipality_id", *by])
+    e = e[e["municipality_id"].isin(members)]
+    e = (e["exits"] * e["share"] / 100).groupby([e["year"], e["gender"]]).sum(min_count=1)
+    return pd.concat([p, e.rename("exits_work_or_studies_reported")], axis=1).reset_index()
+
+
 def _members_lacking_any(inputs: list[pd.DataFrame], members: list[str],
                          grid: pd.DataFrame) -> list[int]:
     """Per (year, gender) of ``grid``: members lacking at least one of ``inputs``."""
@@ -200,8 +217,11 @@ def establishment_gender(ds: Dataset, members: list[str], years: list[int]) -> p
         out = out.merge(agg[[*by, col]], on=by, how="left")
     out["municipalities_missing"] = _members_lacking_any(inputs, members, grid)
     out["exits_work_or_studies"] = out["exits"] * out["exits_work_or_studies_share"]
+    out = out.merge(_reported_sums(participants, exits, kpi("N00973", "share"), members),
+                    on=by, how="left")
     cols = ["year", "gender", "participants", "exits", "exits_work_or_studies",
-            "exits_work_or_studies_share", *EDUCATION_KPIS, "municipalities_missing"]
+            "exits_work_or_studies_share", *EDUCATION_KPIS, "municipalities_missing",
+            "participants_reported", "exits_work_or_studies_reported"]
     order = {"T": 0, "K": 1, "M": 2}
     out = out.sort_values(["year", "gender"], key=lambda s: s.map(order) if s.name == "gender"
                           else s, ignore_index=True)
