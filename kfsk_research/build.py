@@ -253,6 +253,10 @@ def export_html(notebook: Path, destination: Path, title: str, show_code: bool,
     nb = nbformat.read(notebook, as_version=4)
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])
                 and "parameters" not in c.metadata.get("tags", [])]
+    for cell in nb.cells:  # warnings on stderr stay in the executed notebook, not the page
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs
+                            if not (o.output_type == "stream" and o.name == "stderr")]
     exporter = HTMLExporter(template_name="basic", exclude_input=not show_code,
                             exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)

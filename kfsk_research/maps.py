@@ -104,6 +104,7 @@ def choropleth(
     in SWEREF 99 TM; only the frame's municipalities are drawn.
     """
     import matplotlib.pyplot as plt
+    from matplotlib import patheffects
     from matplotlib.patches import Patch
 
     from kfsk_research.municipalities import boundaries as load_boundaries
@@ -122,10 +123,11 @@ def choropleth(
     if not missing.empty:
         missing.plot(ax=ax, facecolor=MISSING_FACE, edgecolor="#777777", hatch=MISSING_HATCH,
                      linewidth=0.6, gid="missing")
+    halo = [patheffects.withStroke(linewidth=2, foreground="white")]
     for _, row in shapes.iterrows():
         point = row.geometry.representative_point()
         ax.annotate(row["municipality_name"], (point.x, point.y), ha="center", va="center",
-                    fontsize=6, color="#222222")
+                    fontsize=6, color="#222222", path_effects=halo)
     handles = [Patch(facecolor=c, edgecolor="white", label=lab)
                for c, lab in zip(palette, labels, strict=True)]
     missing_names = sorted(missing["municipality_name"].astype(str))

@@ -14,8 +14,10 @@ max-width:1000px;margin:0 auto;padding:1.5rem;color:#222;line-height:1.5}
 nav{font-size:.9rem;margin-bottom:1rem;border-bottom:1px solid #ddd;padding-bottom:.5rem}
 nav a{margin-right:.8rem}
 a{color:#1f5fa8}
-table{border-collapse:collapse;margin:1rem 0;font-size:.85rem}
-th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:1rem 0;font-size:.85rem;display:block;overflow-x:auto;
+max-width:100%}
+th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top;
+max-width:30rem;overflow-wrap:anywhere}
 th{background:#f3f3f3}
 caption{caption-side:top;text-align:left;font-weight:600;padding:.3rem 0}
 img{max-width:100%;height:auto}
