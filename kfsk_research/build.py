@@ -57,7 +57,7 @@ class BuildOptions:
     force: bool = False
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
     startup_timeout: int = 60
-    log: Callable[[str], None] = print
+    log: Callable[[str], None] = field(default=lambda msg: print(msg, flush=True))
     notebook_dir: Path = NOTEBOOK_DIR
 
 
