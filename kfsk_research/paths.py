@@ -31,24 +31,23 @@ def _project_or_cwd(name: str) -> Path:
     return Path.cwd() / name
 
 
-def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """Return the data directory: argument > $KFSK_DATA_DIR > <project>/data."""
+def _resolve(explicit, env_name: str, default: str) -> Path:
     if explicit not in (None, ""):
         return Path(explicit).expanduser().resolve()
-    env = os.environ.get(ENV_DATA_DIR)
+    env = os.environ.get(env_name)
     if env:
         return Path(env).expanduser().resolve()
-    return _project_or_cwd("data")
+    return _project_or_cwd(default)
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Return the data directory: argument > $KFSK_DATA_DIR > <project>/data."""
+    return _resolve(explicit, ENV_DATA_DIR, "data")
 
 
 def output_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Return the output root: argument > $KFSK_OUTPUT_DIR > <project>/outputs."""
-    if explicit not in (None, ""):
-        return Path(explicit).expanduser().resolve()
-    env = os.environ.get(ENV_OUTPUT_DIR)
-    if env:
-        return Path(env).expanduser().resolve()
-    return _project_or_cwd("outputs")
+    return _resolve(explicit, ENV_OUTPUT_DIR, "outputs")
 
 
 def input_path(relative: str, data_root: str | os.PathLike[str] | None = None) -> Path:

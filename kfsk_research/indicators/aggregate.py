@@ -29,28 +29,27 @@ def _finish(merged, value_cols, by, result):
     return result.reset_index()
 
 
+def _aggregate(df, value, membership, by, how: str) -> pd.DataFrame:
+    by = by or []
+    _, merged = _members_with_values(df, [value], membership, by)
+    grouped = merged.groupby(["area_id", *by])[value]
+    result = (grouped.sum(min_count=1) if how == "sum" else grouped.mean()).to_frame(value)
+    result.loc[grouped.apply(lambda s: s.isna().any()), value] = float("nan")
+    return _finish(merged, [value], by, result)
+
+
 def aggregate_sum(
     df: pd.DataFrame, value: str, membership: pd.DataFrame, by: list[str] | None = None
 ) -> pd.DataFrame:
     """Sum of ``value`` over each area's members (counts, e.g. persons received)."""
-    by = by or []
-    _, merged = _members_with_values(df, [value], membership, by)
-    grouped = merged.groupby(["area_id", *by])[value]
-    result = grouped.sum(min_count=1).to_frame(value)
-    result.loc[grouped.apply(lambda s: s.isna().any()), value] = float("nan")
-    return _finish(merged, [value], by, result)
+    return _aggregate(df, value, membership, by, "sum")
 
 
 def aggregate_mean(
     df: pd.DataFrame, value: str, membership: pd.DataFrame, by: list[str] | None = None
 ) -> pd.DataFrame:
     """Unweighted mean of the members' ``value`` (the report's county "snitt")."""
-    by = by or []
-    _, merged = _members_with_values(df, [value], membership, by)
-    grouped = merged.groupby(["area_id", *by])[value]
-    result = grouped.mean().to_frame(value)
-    result.loc[grouped.apply(lambda s: s.isna().any()), value] = float("nan")
-    return _finish(merged, [value], by, result)
+    return _aggregate(df, value, membership, by, "mean")
 
 
 def aggregate_weighted(
