@@ -224,17 +224,31 @@ def _previous_manifest(target: Path) -> dict:
         return {}
 
 
+def _unchanged(files: list[str], target: Path, hashes: dict[str, str]) -> bool:
+    """Whether every file exists in ``target`` with the hash the manifest recorded."""
+    return all((target / rel).is_file() and sha256_file(target / rel) == hashes.get(rel)
+               for rel in files)
+
+
+def pages_key(report: Report, ds: Dataset, chapter_keys: list[str], fingerprint: str) -> str:
+    """Cache key of the report's own pages (index, check, changes, profiles)."""
+    previous = report.target.parents[0].parent / str(report.edition.edition - 1) / \
+        report.region.region_id / MANIFEST
+    blob = {"chapters": chapter_keys, "inputs": ds.hashes, "package": fingerprint,
+            "edition": report.edition.__dict__, "region": report.region.__dict__,
+            "members": report.members,
+            "previous_edition": sha256_file(previous) if previous.is_file() else None}
+    return hashlib.sha256(json.dumps(blob, sort_keys=True, default=list).encode()).hexdigest()
+
+
 def _reuse(spec: ChapterSpec, key: str, report: Report, previous: dict) -> bool:
     """Copy a chapter's previous outputs into staging if its key and files are unchanged."""
     entry = previous.get("chapters", {}).get(spec.chapter_id)
     if not entry or entry.get("key") != key:
         return False
     files = entry.get("files", [])
-    hashes = previous.get("outputs", {})
-    for rel in files:
-        src = report.target / rel
-        if not src.is_file() or sha256_file(src) != hashes.get(rel):
-            return False
+    if not _unchanged(files, report.target, previous.get("outputs", {})):
+        return False
     for rel in files:
         dst = report.staging / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -359,7 +373,8 @@ def _dependency_versions() -> dict[str, str]:
 
 
 def write_manifest(report: Report, ds: Dataset, keys: dict[str, str],
-                   files: dict[str, list[str]], options: BuildOptions) -> None:
+                   files: dict[str, list[str]], options: BuildOptions,
+                   page_key: str = "") -> None:
     """``manifest.json``: parameters, versions, input and output hashes, chapter cache keys."""
     outputs = {p.relative_to(report.staging).as_posix(): sha256_file(p)
                for p in sorted(report.staging.rglob("*"))
@@ -380,6 +395,7 @@ def write_manifest(report: Report, ds: Dataset, keys: dict[str, str],
         "chapters": {cid: {"key": keys[cid], "status": report.chapters[cid],
                            "files": sorted(files[cid])} for cid in keys},
         "outputs": outputs,
+        "pages_key": page_key,
     }
     (report.staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
@@ -462,15 +478,26 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
     try:
         for r in reports:
             locks.append(_lock(root, f"{r.edition.edition}-{r.region.region_id}"))
-        tasks, keys, files = [], {}, {}
+        tasks, keys, files, page_keys = [], {}, {}, {}
         for report in reports:
-            shutil.rmtree(report.staging, ignore_errors=True)
-            report.staging.mkdir(parents=True)
             previous = _previous_manifest(report.target)
             for spec in CHAPTERS:
                 nb = options.notebook_dir / f"{spec.chapter_id}.ipynb"
-                key = chapter_key(spec, report, ds, nb, options.show_code, fingerprint)
-                keys[(report.target, spec.chapter_id)] = key
+                keys[(report.target, spec.chapter_id)] = chapter_key(
+                    spec, report, ds, nb, options.show_code, fingerprint)
+            page_keys[report.target] = pages_key(
+                report, ds, [keys[(report.target, c.chapter_id)] for c in CHAPTERS], fingerprint)
+            if (not options.force and previous.get("pages_key") == page_keys[report.target]
+                    and _unchanged(list(previous.get("outputs", {})), report.target,
+                                   previous.get("outputs", {}))):
+                report.chapters = dict.fromkeys((c.chapter_id for c in CHAPTERS), "unchanged")
+                log(f"{report.edition.edition}/{report.region.region_id} unchanged "
+                    "(every chapter and page)")
+                continue
+            shutil.rmtree(report.staging, ignore_errors=True)
+            report.staging.mkdir(parents=True)
+            for spec in CHAPTERS:
+                key = keys[(report.target, spec.chapter_id)]
                 if not options.force and _reuse(spec, key, report, previous):
                     report.chapters[spec.chapter_id] = "unchanged"
                     files[(report.target, spec.chapter_id)] = previous["chapters"][
@@ -507,11 +534,14 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
             if "failed" in report.chapters.values():
                 shutil.rmtree(report.staging, ignore_errors=True)
                 continue
+            if set(report.chapters.values()) == {"unchanged"} and not report.staging.exists():
+                built.append(report.target / "index.html")
+                continue
             report_pages.write_report_pages(report, ds, config)
             write_manifest(report, ds, {c.chapter_id: keys[(report.target, c.chapter_id)]
                                         for c in CHAPTERS},
                            {c.chapter_id: files[(report.target, c.chapter_id)]
-                            for c in CHAPTERS}, options)
+                            for c in CHAPTERS}, options, page_keys[report.target])
             _swap_into_place(report)
             built.append(report.target / "index.html")
         report_pages.write_top_index(root, config)
