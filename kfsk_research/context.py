@@ -325,6 +325,24 @@ class Chapter:
                           "Kommuntal och mottagna (– = uppgift saknas; inget kommuntal = "
                           "kvot saknas)", links=self.profile_links())
 
+    def assignment_table(self) -> None:
+        """Received in total and after assignment (N01987) per year for the region: the
+        settlement law's share of reception, also for years without kommuntal."""
+        rec = self.reception
+        rows = []
+        for year, g in rec.groupby("year"):
+            total = g["received"].sum(min_count=len(g))
+            after = g["received_after_assignment"].sum(min_count=len(g))
+            rows.append({"year": year, "received": total, "received_after_assignment": after,
+                         "after_assignment_share": after / total if total else float("nan"),
+                         "municipalities_missing": int(
+                             g[["received", "received_after_assignment"]].isna().any(
+                                 axis=1).sum())})
+        frame = pd.DataFrame(rows)
+        self.table("received_after_assignment", frame,
+                   f"Mottagna totalt och efter anvisning i {self.region.name} (Kolada N01986, "
+                   "N01987; – = minst en kommun saknar värde)")
+
     def quota_map(self) -> None:
         """Map of received / kommuntal in 2018 (the only year with municipal kommuntal)."""
         from kfsk_research.maps import choropleth

@@ -110,6 +110,12 @@ _FIELDS = [
     Field("exits_work_or_studies", "float", "persons", "Till arbete/studier",
           "Leavers in work or studies after 90 days (exits × share); missing if any member "
           "lacks a value", nullable=True),
+    Field("after_assignment_share", "float", "share 0-1", "Andel efter anvisning",
+          "Received after assignment / all received", nullable=True),
+    Field("received_on_assignment", "int", "persons", "Mottagna efter anvisning (MV)",
+          "Received on assignment, Migrationsverket's kommuntal file", nullable=True),
+    Field("quota_note", "str", "", "Anmärkning", "'inget kommuntal' where the quota is 0 or "
+          "absent", nullable=True),
     Field("respondents", "int", "persons", "Respondenter", "Survey respondents (report, ch. 4)",
           nullable=True),
 ]
