@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import sys
 import time
@@ -99,7 +100,10 @@ class KernelPool:
         km = getattr(self.local, "km", None)
         if km is not None and km.is_alive():
             return km
-        km = KernelManager(kernel_name=KERNEL_NAME)
+        # nbclient awaits the client: an asynchronous client keeps cell time-outs and
+        # dead-kernel detection working on a kernel the pool owns
+        km = KernelManager(kernel_name=KERNEL_NAME,
+                           client_class="jupyter_client.asynchronous.AsyncKernelClient")
         km.start_kernel(cwd=str(self.cwd))
         with self.lock:
             self.managers.append(km)
@@ -108,7 +112,10 @@ class KernelPool:
 
     def reset(self, km) -> None:
         """Clear the namespace of ``km`` after a chapter; discard the kernel if that fails."""
-        kc = km.client(context=km.context)  # shares the manager's zmq context
+        from jupyter_client.blocking import BlockingKernelClient
+
+        kc = BlockingKernelClient(context=km.context)  # the manager's zmq context
+        kc.load_connection_file(km.connection_file)
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=self.startup_timeout)
@@ -289,11 +296,16 @@ def _failed_cell(exc: Exception, notebook: Path) -> str:
             import nbformat
 
             nb = nbformat.read(notebook, as_version=4)
+            started = None
             for i, c in enumerate(nb.cells):
-                if c.get("metadata", {}).get("papermill", {}).get("status") in (
-                        "failed", "running"):
+                meta = c.get("metadata", {}).get("papermill", {})
+                if meta.get("status") in ("failed", "running"):
                     index, source = i, c.source
                     break
+                if c.cell_type == "code" and meta.get("start_time"):
+                    started = (i, c.source)  # a time-out or dead kernel: the last started
+            if index is None and started:
+                index, source = started
         except Exception:  # best effort: only used for the message
             pass
     where = "a cell" if index is None else f"cell {index}"
@@ -404,7 +416,7 @@ def _swap_into_place(report: Report) -> None:
     """Replace the target with the staged build (two renames; the old copy is removed)."""
     shutil.rmtree(report.staging / ".work", ignore_errors=True)
     report.target.parent.mkdir(parents=True, exist_ok=True)
-    old = report.target.with_name(f".old-{report.target.name}-{os.getpid()}")
+    old = report.target.with_name(f".old-{report.target.name}")
     if report.target.exists():
         report.target.rename(old)
     report.staging.rename(report.target)
@@ -435,7 +447,7 @@ def plan_reports(config: Config, editions: list[int], regions: list[str], ds: Da
         for r in regions:
             edition, region = config.edition(e), config.region(r)
             target = root / str(e) / r
-            staging = root / str(e) / f".staging-{r}-{os.getpid()}"
+            staging = root / str(e) / f".staging-{r}"
             reports.append(Report(edition, region, ds.registry.members(region), target, staging))
     return reports
 
@@ -478,6 +490,10 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
     try:
         for r in reports:
             locks.append(_lock(root, f"{r.edition.edition}-{r.region.region_id}"))
+            rid = r.region.region_id
+            for leftover in r.target.parent.glob(".*"):  # what a killed build left behind
+                if re.fullmatch(rf"\.(staging|old)-{re.escape(rid)}(-\d+)?", leftover.name):
+                    shutil.rmtree(leftover, ignore_errors=True)
         tasks, keys, files, page_keys = [], {}, {}, {}
         for report in reports:
             previous = _previous_manifest(report.target)
@@ -491,6 +507,8 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
                     and _unchanged(list(previous.get("outputs", {})), report.target,
                                    previous.get("outputs", {}))):
                 report.chapters = dict.fromkeys((c.chapter_id for c in CHAPTERS), "unchanged")
+                shutil.rmtree(report.target.with_name(report.target.name + ".failed"),
+                              ignore_errors=True)
                 log(f"{report.edition.edition}/{report.region.region_id} unchanged "
                     "(every chapter and page)")
                 continue
@@ -517,17 +535,22 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
                 f"done in {time.perf_counter() - started:5.1f} s")
             return written
 
+        executor = ThreadPoolExecutor(max_workers=max(1, jobs))
         try:
-            with ThreadPoolExecutor(max_workers=max(1, jobs)) as executor:
-                futures = {executor.submit(run, t): t for t in tasks}
-                for future, (report, spec) in futures.items():
-                    try:
-                        files[(report.target, spec.chapter_id)] = future.result()
-                        report.chapters[spec.chapter_id] = "executed"
-                    except BuildError as exc:
-                        failures.append(str(exc))
-                        report.chapters[spec.chapter_id] = "failed"
+            futures = {executor.submit(run, t): t for t in tasks}
+            for future, (report, spec) in futures.items():
+                try:
+                    files[(report.target, spec.chapter_id)] = future.result()
+                    report.chapters[spec.chapter_id] = "executed"
+                except BuildError as exc:
+                    failures.append(str(exc))
+                    report.chapters[spec.chapter_id] = "failed"
+        except BaseException:  # Ctrl-C: drop queued chapters, stop running kernels now
+            executor.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown()
+            raise
         finally:
+            executor.shutdown(wait=True)
             pool.shutdown()
         built = []
         for report in reports:

@@ -151,9 +151,13 @@ def known_inputs(data_root: str | os.PathLike[str] | None = None) -> list[str]:
     fixed = [reference.MUNICIPALITIES, reference.KOMMUNGRUPPER, kolada.KPIS,
              migrationsverket.RECEIVED_2018, migrationsverket.KOMMUNTAL_2018,
              migrationsverket.RECEIVED_2015_2016, scb.POPULATION]
-    kpi_files = sorted(f"kolada/{p.name}" for p in (root / "kolada").glob("*.csv")
-                       if p.name != "kpis.csv")
-    return fixed + kpi_files
+    kpi_files = {f"kolada/{p.name}" for p in (root / "kolada").glob("*.csv")
+                 if p.name != "kpis.csv"}
+    from kfsk_research.editions import load_config
+
+    for edition in load_config().editions.values():
+        kpi_files |= {i for i in edition.inputs if i.startswith("kolada/N")}
+    return fixed + sorted(kpi_files)
 
 
 def validate_inputs(

@@ -249,8 +249,6 @@ def test_validate_reports_the_same_location(case: Case, snapshot_copy: Path,
     assert "ok:" not in stdout
 
 
-@pytest.mark.xfail(strict=True, reason="kfsk validate ignores a missing required Kolada file: "
-                   "dataset.known_inputs lists only the kolada/*.csv files that exist")
 def test_validate_reports_a_missing_required_input(snapshot_copy: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     _delete(snapshot_copy)
@@ -395,6 +393,19 @@ def test_empty_value_is_accepted_as_missing(snapshot_copy: Path,
     assert len(row) == 1
     assert pd.isna(row["value"].iloc[0])  # missing, never 0
     assert df["value"].dtype == "float64"
+
+
+def test_windows_line_endings_are_accepted(snapshot_copy: Path, snapshot_dir: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = snapshot_copy / N01986
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+
+    code, stdout, err = _run(["validate", "--data-dir", str(snapshot_copy)], capsys)
+
+    assert code == 0, err
+    assert stdout.startswith("ok: ")
+    pd.testing.assert_frame_equal(kolada.load_kolada("N01986", snapshot_copy),
+                                  kolada.load_kolada("N01986", snapshot_dir))
 
 
 # --------------------------------------------------------------------------------------

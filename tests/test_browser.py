@@ -1,0 +1,249 @@
+"""The built report in a real browser: headless Chromium over a local HTTP server.
+
+``built_2018`` is served by ``http.server`` on 127.0.0.1 (a free port, in a thread).
+Every page — the top index, the report index, each chapter, ``check.html``, and the
+changes page and Malmö's profile where the build has them — must load without SEVERE
+console messages, show every image (complete, ``naturalWidth`` > 0), link only to
+files that exist, and make no request to any other host than 127.0.0.1 (``data:``
+URLs aside). Screenshots of the index and chapter 02 go to the test's tmp_path.
+
+Without Chromium or chromedriver the tests are skipped with a reason, except in CI
+(``CI=true``), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+REPORT = "2018/skane"
+CHAPTERS = ["01_bakgrund", "02_etablering", "03_regionalt_arbete", "04_enkat",
+            "05_goda_exempel", "06_rekommendationer"]
+PAGES = ["index.html", f"{REPORT}/index.html", f"{REPORT}/check.html",
+         *[f"{REPORT}/chapters/{c}.html" for c in CHAPTERS]]
+OPTIONAL_PAGES = [f"{REPORT}/changes.html", f"{REPORT}/municipalities/1280.html"]
+EXTERNAL_SCHEMES = ("http:", "https:", "mailto:", "#")
+# Not requests to any host: inline data and the browser's own pages (its start page).
+LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}
+# Chromium asks every HTTP site for /favicon.ico; the report has none (not a page error).
+FAVICON = "/favicon.ico - Failed to load resource"
+
+
+def _binary(path: str, name: str) -> str | None:
+    return path if Path(path).is_file() else shutil.which(name)
+
+
+@pytest.fixture(scope="module")
+def chrome_paths() -> tuple[str, str]:
+    chromium = _binary(CHROMIUM, "chromium") or shutil.which("chromium-browser")
+    driver = _binary(CHROMEDRIVER, "chromedriver")
+    missing = [n for n, p in (("chromium", chromium), ("chromedriver", driver)) if not p]
+    if missing:
+        reason = (f"{' and '.join(missing)} not installed (expected {CHROMIUM} and "
+                  f"{CHROMEDRIVER}; Debian: apt-get install chromium chromium-driver)")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"browser tests cannot run in CI: {reason}")
+        pytest.skip(reason)
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("selenium is not installed (pip install -e '.[dev]')")
+        pytest.skip("selenium is not installed (pip install -e '.[dev]')")
+    return chromium, driver
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_2018: Path) -> Iterator[str]:
+    """Base URL (ending in /) of ``built_2018`` served on 127.0.0.1."""
+    handler = functools.partial(_QuietHandler, directory=str(built_2018))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(chrome_paths: tuple[str, str], tmp_path_factory: pytest.TempPathFactory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, chromedriver = chrome_paths
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-dev-shm-usage",
+                f"--user-data-dir={profile}", "--window-size=1280,1600"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _status(url: str) -> int:
+    """HTTP status of ``url`` on the local server (HEAD)."""
+    request = urllib.request.Request(url, method="HEAD")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@functools.cache
+def _cached_status(url: str) -> int:
+    return _status(url)
+
+
+def _load(driver, url: str) -> None:
+    driver.get_log("browser")  # drop messages of earlier pages
+    driver.get_log("performance")
+    driver.get(url)
+    deadline = time.monotonic() + 30
+    while driver.execute_script("return document.readyState") != "complete":
+        assert time.monotonic() < deadline, f"{url} did not finish loading"
+        time.sleep(0.1)
+
+
+def _requested_urls(driver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def _pages(built_2018: Path) -> list[str]:
+    return PAGES + [p for p in OPTIONAL_PAGES if (built_2018 / p).is_file()]
+
+
+@pytest.fixture(scope="module")
+def visited(browser, server: str, built_2018: Path) -> dict[str, dict]:
+    """Load every page once; what the browser saw, by relative path."""
+    seen = {}
+    for rel in _pages(built_2018):
+        url = urljoin(server, rel)
+        _load(browser, url)
+        seen[rel] = {
+            "url": url,
+            "status": _status(url),
+            "title": browser.title,
+            "console": browser.get_log("browser"),
+            "images": browser.execute_script(
+                "return Array.from(document.images).map(i => "
+                "[i.getAttribute('src').slice(0, 80), i.complete, i.naturalWidth]);"),
+            "hrefs": browser.execute_script(
+                "return Array.from(document.querySelectorAll('a[href]'))"
+                ".map(a => a.getAttribute('href'));"),
+            "requests": _requested_urls(browser),
+        }
+    return seen
+
+
+def _ids(rel: str) -> str:
+    return rel.replace("/", "_").removesuffix(".html")
+
+
+@pytest.mark.parametrize("rel", PAGES + OPTIONAL_PAGES, ids=_ids)
+def test_page_loads_without_console_errors(visited: dict[str, dict], rel: str) -> None:
+    if rel not in visited:
+        pytest.skip(f"{rel} is not part of this build")
+    page = visited[rel]
+    assert page["status"] == 200
+    assert page["title"]
+    severe = [e["message"] for e in page["console"]
+              if e["level"] == "SEVERE" and FAVICON not in e["message"]]
+    assert not severe, severe
+
+
+@pytest.mark.parametrize("rel", PAGES + OPTIONAL_PAGES, ids=_ids)
+def test_every_image_is_shown(visited: dict[str, dict], rel: str) -> None:
+    if rel not in visited:
+        pytest.skip(f"{rel} is not part of this build")
+    broken = [src for src, complete, width in visited[rel]["images"]
+              if not complete or not width]
+    assert not broken, broken
+
+
+def test_chapters_with_figures_show_them(visited: dict[str, dict]) -> None:
+    for chapter in ("02_etablering", "04_enkat"):
+        images = visited[f"{REPORT}/chapters/{chapter}.html"]["images"]
+        assert images, chapter
+        assert all(w > 100 for _, _, w in images), (chapter, images)
+
+
+@pytest.mark.parametrize("rel", PAGES + OPTIONAL_PAGES, ids=_ids)
+def test_internal_links_resolve(visited: dict[str, dict], rel: str) -> None:
+    if rel not in visited:
+        pytest.skip(f"{rel} is not part of this build")
+    page = visited[rel]
+    internal = [h for h in page["hrefs"] if not h.startswith(EXTERNAL_SCHEMES)]
+    broken = []
+    for href in internal:
+        target = urldefrag(urljoin(page["url"], href)).url
+        if urlsplit(target).hostname != "127.0.0.1":
+            broken.append(f"{href} leaves the site")
+        elif _cached_status(target) != 200:
+            broken.append(f"{href} -> {_cached_status(target)}")
+    assert not broken, broken
+
+
+def test_index_links_every_chapter(visited: dict[str, dict]) -> None:
+    hrefs = visited[f"{REPORT}/index.html"]["hrefs"]
+    for chapter in CHAPTERS:
+        assert f"chapters/{chapter}.html" in hrefs
+
+
+@pytest.mark.parametrize("rel", PAGES + OPTIONAL_PAGES, ids=_ids)
+def test_no_request_leaves_localhost(visited: dict[str, dict], rel: str) -> None:
+    if rel not in visited:
+        pytest.skip(f"{rel} is not part of this build")
+    outside = [u for u in visited[rel]["requests"]
+               if urlsplit(u).scheme not in LOCAL_SCHEMES
+               and urlsplit(u).hostname != "127.0.0.1"]
+    assert visited[rel]["requests"], "the performance log recorded no request"
+    assert not outside, outside
+
+
+def test_screenshots(browser, server: str, tmp_path: Path) -> None:
+    shots = {"index.png": f"{REPORT}/index.html",
+             "chapter_02.png": f"{REPORT}/chapters/02_etablering.html"}
+    for name, rel in shots.items():
+        _load(browser, urljoin(server, rel))
+        path = tmp_path / name
+        assert browser.save_screenshot(str(path))
+        data = path.read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n")
+        assert len(data) > 10_000, f"{name} looks blank ({len(data)} bytes)"
