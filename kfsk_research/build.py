@@ -16,6 +16,7 @@ import platform
 import re
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -75,43 +76,58 @@ class Report:
 
 
 class KernelPool:
-    """One kernel per worker thread, reused across chapters and reports.
+    """At most ``size`` kernels, reused across chapters and reports.
 
-    Between notebooks the kernel's namespace is reset and figures closed, so a chapter
-    never sees another's variables; imported modules stay loaded (that is the saving).
-    A kernel whose chapter failed, timed out or died is shut down and replaced.
+    A chapter takes an idle kernel (or starts one while fewer than ``size`` run) and
+    gives it back as soon as its cells have run, so the HTML export of one chapter
+    overlaps the next chapter's execution. Between notebooks the namespace is reset and
+    figures closed, so a chapter never sees another's variables; imported modules stay
+    loaded (that is the saving). A kernel whose chapter failed, timed out or died is shut
+    down and replaced.
     """
 
     RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
 
-    def __init__(self, cwd: Path, startup_timeout: int) -> None:
-        import threading
+    def __init__(self, cwd: Path, startup_timeout: int, size: int) -> None:
+        import queue
 
         self.cwd = cwd
         self.startup_timeout = startup_timeout
-        self.local = threading.local()
+        self.size = max(1, size)
+        self.idle: queue.SimpleQueue = queue.SimpleQueue()
+        self.slots = threading.Semaphore(self.size)
         self.lock = threading.Lock()
         self.managers: list = []
 
-    def get(self):
-        """This thread's running kernel manager (started on first use)."""
+    def acquire(self):
+        """An idle running kernel manager, or a new one; blocks while ``size`` are busy."""
+        import queue
+
         from jupyter_client.manager import KernelManager
 
-        km = getattr(self.local, "km", None)
-        if km is not None and km.is_alive():
-            return km
-        # nbclient awaits the client: an asynchronous client keeps cell time-outs and
-        # dead-kernel detection working on a kernel the pool owns
-        km = KernelManager(kernel_name=KERNEL_NAME,
-                           client_class="jupyter_client.asynchronous.AsyncKernelClient")
-        km.start_kernel(cwd=str(self.cwd))
+        self.slots.acquire()
+        try:
+            while True:
+                km = self.idle.get_nowait()
+                if km.is_alive():
+                    return km
+        except queue.Empty:
+            pass
+        try:
+            # nbclient awaits the client: an asynchronous client keeps cell time-outs and
+            # dead-kernel detection working on a kernel the pool owns
+            km = KernelManager(kernel_name=KERNEL_NAME,
+                               client_class="jupyter_client.asynchronous.AsyncKernelClient")
+            km.start_kernel(cwd=str(self.cwd))
+        except BaseException:
+            self.slots.release()
+            raise
         with self.lock:
             self.managers.append(km)
-        self.local.km = km
         return km
 
-    def reset(self, km) -> None:
-        """Clear the namespace of ``km`` after a chapter; discard the kernel if that fails."""
+    def release(self, km) -> None:
+        """Reset ``km`` and give it back; a kernel that cannot reset is discarded."""
         from jupyter_client.blocking import BlockingKernelClient
 
         kc = BlockingKernelClient(context=km.context)  # the manager's zmq context
@@ -120,19 +136,22 @@ class KernelPool:
         try:
             kc.wait_for_ready(timeout=self.startup_timeout)
             reply = kc.execute_interactive(self.RESET, timeout=30, store_history=False)
-            if reply["content"]["status"] != "ok":
-                self.discard(km)
+            ok = reply["content"]["status"] == "ok"
         except Exception:  # a kernel that cannot reset is not reused
-            self.discard(km)
+            ok = False
         finally:
             kc.stop_channels()
+        if ok:
+            self.idle.put(km)
+            self.slots.release()
+        else:
+            self.discard(km)
 
     def discard(self, km) -> None:
-        """Shut ``km`` down now; the thread gets a fresh kernel next time."""
+        """Shut ``km`` down now and free its slot for a fresh kernel."""
         with contextlib.suppress(Exception):  # already dead
             km.shutdown_kernel(now=True)
-        if getattr(self.local, "km", None) is km:
-            self.local.km = None
+        self.slots.release()
 
     def shutdown(self) -> None:
         """Stop every kernel of the pool."""
@@ -317,8 +336,9 @@ def _failed_cell(exc: Exception, notebook: Path) -> str:
 
 
 def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
-                data_root: Path, pool: KernelPool | None = None) -> list[str]:
-    """Execute one chapter into its own work folder, export HTML; return files it wrote."""
+                data_root: Path, pool: KernelPool | None = None) -> tuple[list[str], float]:
+    """Execute one chapter into its own work folder and export HTML; return the files it
+    wrote and its seconds (from getting a kernel to the written page)."""
     import papermill as pm
 
     work = report.staging / ".work" / spec.chapter_id
@@ -326,7 +346,8 @@ def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
     notebook_out.parent.mkdir(parents=True, exist_ok=True)
     params = {"edition": report.edition.edition, "region": report.region.region_id,
               "data_dir": str(data_root), "output_dir": str(work)}
-    km = pool.get() if pool else None
+    km = pool.acquire() if pool else None
+    started = time.perf_counter()
     try:
         pm.execute_notebook(
             str(options.notebook_dir / f"{spec.chapter_id}.ipynb"), str(notebook_out),
@@ -334,8 +355,6 @@ def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
             execution_timeout=options.cell_timeout, start_timeout=options.startup_timeout,
             cwd=str(options.notebook_dir), log_output=False, km=km,
         )
-        if pool:
-            pool.reset(km)
     except Exception as exc:
         if pool:
             pool.discard(km)
@@ -348,6 +367,8 @@ def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
             f"failed in {_failed_cell(exc, notebook_out)}; executed notebook kept in "
             f"{failed / notebook_out.name}"
         ) from exc
+    if pool:
+        pool.release(km)
     produced = work / str(report.edition.edition) / report.region.region_id
     files = [f"notebooks/{spec.chapter_id}.ipynb"]
     if produced.is_dir():
@@ -363,7 +384,7 @@ def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
                 f"{spec.chapter_id[:2]} {spec.title} – {report.region.name} "
                 f"{report.edition.edition}", options.show_code, chapter_nav())
     files.append(html_rel)
-    return files
+    return files, time.perf_counter() - started
 
 
 def chapter_nav() -> list[tuple[str, str]]:
@@ -525,48 +546,68 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
                 else:
                     tasks.append((report, spec))
         jobs = options.jobs or os.cpu_count() or 1
-        pool = KernelPool(options.notebook_dir, options.startup_timeout)
+        pool = KernelPool(options.notebook_dir, options.startup_timeout, jobs)
 
         def run(task):
             report, spec = task
-            started = time.perf_counter()
-            written = run_chapter(spec, report, options, data_root, pool)
+            written, seconds = run_chapter(spec, report, options, data_root, pool)
             log(f"{report.edition.edition}/{report.region.region_id} {spec.chapter_id:<22} "
-                f"done in {time.perf_counter() - started:5.1f} s")
+                f"done in {seconds:5.1f} s")
             return written
 
-        executor = ThreadPoolExecutor(max_workers=max(1, jobs))
+        # one thread more than kernels: a chapter's HTML export overlaps the next execution
+        executor = ThreadPoolExecutor(max_workers=max(1, jobs) + 1)
+        futures = {executor.submit(run, t): t for t in tasks}
+        stop = threading.Event()
+
+        def finish_in_order() -> list[Path]:
+            """Finish each report as soon as its chapters are done, in batch order (a
+            report's change page reads the previous edition's finished build), while
+            later reports' chapters still run."""
+            done = []
+            for report in reports:
+                for future, (owner, spec) in futures.items():
+                    if owner is not report:
+                        continue
+                    try:
+                        files[(report.target, spec.chapter_id)] = future.result()
+                        report.chapters[spec.chapter_id] = "executed"
+                    except BuildError as exc:
+                        failures.append(str(exc))
+                        report.chapters[spec.chapter_id] = "failed"
+                if stop.is_set():
+                    break
+                if "failed" in report.chapters.values():
+                    shutil.rmtree(report.staging, ignore_errors=True)
+                    continue
+                if (set(report.chapters.values()) == {"unchanged"}
+                        and not report.staging.exists()):
+                    done.append(report.target / "index.html")
+                    continue
+                report_pages.write_report_pages(report, ds, config)
+                write_manifest(report, ds, {c.chapter_id: keys[(report.target, c.chapter_id)]
+                                            for c in CHAPTERS},
+                               {c.chapter_id: files[(report.target, c.chapter_id)]
+                                for c in CHAPTERS}, options, page_keys[report.target])
+                if stop.is_set():
+                    break
+                _swap_into_place(report)
+                done.append(report.target / "index.html")
+            return done
+
+        finisher = ThreadPoolExecutor(max_workers=1)
         try:
-            futures = {executor.submit(run, t): t for t in tasks}
-            for future, (report, spec) in futures.items():
-                try:
-                    files[(report.target, spec.chapter_id)] = future.result()
-                    report.chapters[spec.chapter_id] = "executed"
-                except BuildError as exc:
-                    failures.append(str(exc))
-                    report.chapters[spec.chapter_id] = "failed"
+            built = finisher.submit(finish_in_order).result()
         except BaseException:  # Ctrl-C: drop queued chapters, stop running kernels now
+            stop.set()
             executor.shutdown(wait=False, cancel_futures=True)
             pool.shutdown()
+            finisher.shutdown(wait=True)
             raise
         finally:
             executor.shutdown(wait=True)
+            finisher.shutdown(wait=True)
             pool.shutdown()
-        built = []
-        for report in reports:
-            if "failed" in report.chapters.values():
-                shutil.rmtree(report.staging, ignore_errors=True)
-                continue
-            if set(report.chapters.values()) == {"unchanged"} and not report.staging.exists():
-                built.append(report.target / "index.html")
-                continue
-            report_pages.write_report_pages(report, ds, config)
-            write_manifest(report, ds, {c.chapter_id: keys[(report.target, c.chapter_id)]
-                                        for c in CHAPTERS},
-                           {c.chapter_id: files[(report.target, c.chapter_id)]
-                            for c in CHAPTERS}, options, page_keys[report.target])
-            _swap_into_place(report)
-            built.append(report.target / "index.html")
         report_pages.write_top_index(root, config)
     except BaseException:
         for report in reports:
