@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kfsk_research import facts
+from kfsk_research import facts, tables
 from kfsk_research.dataset import Dataset
-from kfsk_research.indicators import received_24m_per_1000
 
 CLAIMS_FILE = Path(__file__).resolve().parent / "data" / "report_claims.csv"
 STATUSES = ("reproduced", "within tolerance", "differs", "no source", "consistent",
@@ -71,14 +70,9 @@ class Context:
         return float(values.sum()) if values.notna().all() else math.nan
 
     def county_rates(self, year: int) -> pd.Series:
-        """Figure 4: mean of municipal 24-month rates per county (index county_id)."""
-        received = self.ds.kpi("N01986").rename(columns={"value": "received"})
-        rates = received_24m_per_1000(received[["municipality_id", "year", "received"]],
-                                      self.ds.population())
-        rates = rates[rates["year"] == year]
-        m = self.ds.registry.municipalities[["municipality_id", "county_id"]]
-        rates = rates.merge(m, on="municipality_id")
-        return rates.groupby("county_id")["received_24m_per_1000"].mean()
+        """Figure 4 as the build computes it (``tables.reception_county``), by county_id."""
+        table = tables.reception_county(self.ds, [year])
+        return table.set_index("county_id")["received_24m_per_1000"]
 
     def gender_totals(self, kpi: str, county: str, year: int,
                       weights: str | None = None) -> tuple[float, float]:
