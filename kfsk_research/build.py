@@ -48,6 +48,16 @@ DEPENDENCIES = ("pandas", "numpy", "geopandas", "shapely", "pyproj", "mapclassif
                 "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel", "pyarrow")
 
 
+_PRINT_LOCK = threading.Lock()
+
+
+def _print_line(message: str) -> None:
+    """Print one whole line at a time (chapters log from several threads)."""
+    with _PRINT_LOCK:
+        sys.stdout.write(message + "\n")
+        sys.stdout.flush()
+
+
 @dataclass
 class BuildOptions:
     """How to build: folders, parallelism, cache and time-outs."""
@@ -59,7 +69,7 @@ class BuildOptions:
     force: bool = False
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
     startup_timeout: int = 60
-    log: Callable[[str], None] = field(default=lambda msg: print(msg, flush=True))
+    log: Callable[[str], None] = _print_line
     notebook_dir: Path = NOTEBOOK_DIR
 
 
@@ -504,7 +514,12 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
     """Run, finish and swap in the planned reports (environment already set)."""
     from kfsk_research import report_pages
 
-    log = options.log
+    log_lock = threading.Lock()
+
+    def log(message: str) -> None:  # chapters finish in several threads
+        with log_lock:
+            options.log(message)
+
     locks: list = []
     fingerprint = package_fingerprint()
     failures: list[str] = []
