@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from kfsk_research import facts, figures, tables
+from kfsk_research import facts, figures, paths, tables
 from kfsk_research.chapters import chapter_spec
 from kfsk_research.dataset import ENV_CACHE, Dataset, load_cached, load_dataset
 from kfsk_research.editions import load_config
 from kfsk_research.formatting import number_sv, with_unit
-from kfsk_research.paths import data_dir, output_dir
 from kfsk_research.sources import kolada, migrationsverket, scb
 
 SOURCE_KOLADA = kolada.ATTRIBUTION
@@ -51,7 +50,7 @@ def _load_dataset(required, optional, data_root) -> Dataset:
     cache = os.environ.get(ENV_CACHE)
     if cache and (Path(cache) / "meta.json").is_file():
         ds = load_cached(Path(cache))
-        if ds.data_dir == data_dir(data_root):
+        if ds.data_dir == paths.data_dir(data_root):
             return ds
     return load_dataset(required, optional, data_root)
 
@@ -100,7 +99,7 @@ class Chapter:
         self.edition = config.edition(edition)
         self.region = config.region(region)
         self.data_root = data_dir
-        self.out = _output_root(output_dir) / str(self.edition.edition) / self.region.region_id
+        self.out = paths.output_dir(output_dir) / str(self.edition.edition) / self.region.region_id
         self.ds = _load_dataset(self.edition.required, self.edition.optional, data_dir)
         self.members = self.ds.registry.members(self.region)
         self.tables: dict[str, pd.DataFrame] = {}
@@ -379,6 +378,3 @@ class Chapter:
                             "Respondenter per kommun, enkäten 2018", SOURCE_REPORT + ", kap. 4")
         self.figure("map_survey_respondents_2018", fig)
 
-
-def _output_root(explicit) -> Path:
-    return output_dir(explicit)
