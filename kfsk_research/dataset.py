@@ -69,12 +69,6 @@ class Dataset:
             ["municipality_id", "year", "population"]
         ]
 
-    @property
-    def years(self) -> tuple[int, int]:
-        """First and last year with received counts (N01986) in the data."""
-        y = self.kpi("N01986")["year"]
-        return int(y.min()), int(y.max())
-
 
 def _kpi_of(relative: str) -> str | None:
     name = Path(relative).name

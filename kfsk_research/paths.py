@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kfsk_research.errors import MissingInputError
-
 ENV_DATA_DIR = "KFSK_DATA_DIR"
 ENV_OUTPUT_DIR = "KFSK_OUTPUT_DIR"
 
@@ -48,16 +46,3 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 def output_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Return the output root: argument > $KFSK_OUTPUT_DIR > <project>/outputs."""
     return _resolve(explicit, ENV_OUTPUT_DIR, "outputs")
-
-
-def input_path(relative: str, data_root: str | os.PathLike[str] | None = None) -> Path:
-    """Return ``data_root/relative``, raising a clear error if the file is missing."""
-    root = data_dir(data_root)
-    path = root / relative
-    if not path.is_file():
-        raise MissingInputError(
-            relative,
-            f"file not found (looked in {root})",
-            hint=HOW_TO_GET_DATA,
-        )
-    return path
