@@ -11,12 +11,15 @@ comment beside each literal), never computed with the code under test.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 
+from kfsk_research.build import NOTEBOOK_DIR
 from kfsk_research.dataset import Dataset, load_dataset
 from kfsk_research.editions import Config, load_config
 from kfsk_research.errors import DataError
@@ -116,3 +119,58 @@ def assert_located(error: DataError, file: str, row: int | None, column: str | N
         assert f"row {row}" in text
     if column is not None:
         assert f"column '{column}'" in text
+
+
+# --- shared by the build-process tests (atomic outputs, time-outs) ---
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file below ``folder``, by relative path."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def seed_previous(built_2018: Path, root: Path) -> Path:
+    """Copy the session build's ``2018/skane`` (and its dataset cache, to skip re-parsing
+    the CSV files) into ``root``; return the copy."""
+    target = root / "2018" / "skane"
+    shutil.copytree(built_2018 / "2018" / "skane", target)
+    if (built_2018 / ".cache").is_dir():
+        shutil.copytree(built_2018 / ".cache", root / ".cache")
+    return target
+
+
+def notebooks_with(tmp_path: Path, chapter: str, source: str) -> Path:
+    """A copy of ``notebooks/`` where ``chapter`` ends with one more code cell."""
+    folder = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, folder)
+    path = folder / f"{chapter}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(source))
+    nbformat.write(nb, path)
+    return folder
+
+
+def _parents() -> dict[int, int]:
+    """pid -> parent pid of every process (Linux ``/proc/<pid>/stat``)."""
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        out[int(stat.parent.name)] = int(fields[1])
+    return out
+
+
+def descendants(pid: int) -> set[int]:
+    """Process ids below ``pid`` (the build's kernels)."""
+    parents = _parents()
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        kids = {p for p, parent in parents.items() if parent == current} - found
+        found |= kids
+        todo += sorted(kids)
+    return found

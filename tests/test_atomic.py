@@ -12,9 +12,7 @@ full build each.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,8 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from kfsk_research.build import NOTEBOOK_DIR
+from helpers import descendants, notebooks_with, seed_previous, tree_hashes
 
 pytestmark = pytest.mark.slow
 
@@ -37,33 +34,6 @@ ENV_DROP = ("KFSK_DATA_DIR", "KFSK_OUTPUT_DIR", "KFSK_CONFIG", "KFSK_DATASET_CAC
 # --------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------
-
-
-def tree_hashes(folder: Path) -> dict[str, str]:
-    """sha256 of every file below ``folder``, by relative path."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def seed_previous(built_2018: Path, root: Path) -> Path:
-    """Copy the session build's ``2018/skane`` (and its dataset cache, to skip re-parsing
-    the CSV files) into ``root``; return the copy."""
-    target = root / "2018" / "skane"
-    shutil.copytree(built_2018 / "2018" / "skane", target)
-    if (built_2018 / ".cache").is_dir():
-        shutil.copytree(built_2018 / ".cache", root / ".cache")
-    return target
-
-
-def notebooks_with(tmp_path: Path, chapter: str, source: str) -> Path:
-    """A copy of ``notebooks/`` where ``chapter`` ends with one more code cell."""
-    folder = tmp_path / "notebooks"
-    shutil.copytree(NOTEBOOK_DIR, folder)
-    path = folder / f"{chapter}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(source))
-    nbformat.write(nb, path)
-    return folder
 
 
 def cli_env() -> dict[str, str]:
@@ -93,31 +63,6 @@ def error_line(stderr: str) -> str:
 def leftovers(root: Path) -> list[Path]:
     """Staging or half-swapped folders a build must not leave behind."""
     return sorted([*root.rglob(".staging-*"), *root.rglob(".old-*")])
-
-
-def _parents() -> dict[int, int]:
-    """pid -> parent pid of every process (Linux ``/proc/<pid>/stat``)."""
-    out = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        out[int(stat.parent.name)] = int(fields[1])
-    return out
-
-
-def descendants(pid: int) -> set[int]:
-    """Process ids below ``pid`` (the build's kernels)."""
-    parents = _parents()
-    found: set[int] = set()
-    todo = [pid]
-    while todo:
-        current = todo.pop()
-        kids = {p for p, parent in parents.items() if parent == current} - found
-        found |= kids
-        todo += sorted(kids)
-    return found
 
 
 def alive(pid: int) -> bool:

@@ -10,20 +10,16 @@ kernel (``os._exit(1)``) must be reported, not waited for. Each build gets at mo
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
-
-from kfsk_research.build import NOTEBOOK_DIR
+from helpers import descendants, notebooks_with, seed_previous, tree_hashes
 
 pytestmark = pytest.mark.slow
 
@@ -32,31 +28,6 @@ CHAPTER = "03_regionalt_arbete"
 WAIT = 30  # seconds; a build that only runs CHAPTER takes about 10 s
 ENV_DROP = ("KFSK_DATA_DIR", "KFSK_OUTPUT_DIR", "KFSK_CONFIG", "KFSK_DATASET_CACHE",
             "JUPYTER_PATH")
-
-
-def _tree_hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _parents() -> dict[int, int]:
-    out = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            out[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-    return out
-
-
-def _descendants(pid: int) -> set[int]:
-    parents, found, todo = _parents(), set(), [pid]
-    while todo:
-        current = todo.pop()
-        kids = {p for p, parent in parents.items() if parent == current} - found
-        found |= kids
-        todo += sorted(kids)
-    return found
 
 
 def _kill(pids: set[int]) -> None:
@@ -76,14 +47,14 @@ def _run_bounded(argv: list[str], cwd: Path) -> tuple[int | None, str, float]:
         kernels: set[int] = set()
         code = None
         while time.monotonic() - started < WAIT:
-            kernels |= _descendants(proc.pid)
+            kernels |= descendants(proc.pid)
             code = proc.poll()
             if code is not None:
                 break
             time.sleep(0.2)
         elapsed = time.monotonic() - started
         if code is None:  # hung: clean up the build and the kernels it started
-            kernels |= _descendants(proc.pid)
+            kernels |= descendants(proc.pid)
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
         _kill({k for k in kernels if Path(f"/proc/{k}").exists()})
@@ -94,21 +65,8 @@ def _run_bounded(argv: list[str], cwd: Path) -> tuple[int | None, str, float]:
 def seeded(built_2018: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
     """(output root, its 2018/skane, file hashes): a previous build plus its caches."""
     root = tmp_path / "out"
-    shutil.copytree(built_2018 / "2018" / "skane", root / "2018" / "skane")
-    if (built_2018 / ".cache").is_dir():
-        shutil.copytree(built_2018 / ".cache", root / ".cache")
-    target = root / "2018" / "skane"
-    return root, target, _tree_hashes(target)
-
-
-def _notebooks_with(tmp_path: Path, source: str) -> Path:
-    folder = tmp_path / "notebooks"
-    shutil.copytree(NOTEBOOK_DIR, folder)
-    path = folder / f"{CHAPTER}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(source))
-    nbformat.write(nb, path)
-    return folder
+    target = seed_previous(built_2018, root)
+    return root, target, tree_hashes(target)
 
 
 CASES = [
@@ -121,7 +79,7 @@ CASES = [
 def test_chapter_fails_fast_and_names_the_cell(source: str, expected: str, seeded,
                                               snapshot_dir: Path, tmp_path: Path) -> None:
     root, target, before = seeded
-    notebooks = _notebooks_with(tmp_path, source)
+    notebooks = notebooks_with(tmp_path, CHAPTER, source)
     argv = [sys.executable, "-m", "kfsk_research.cli", "build", "--edition", "2018",
             "--region", "skane", "--data-dir", str(snapshot_dir), "--output-dir", str(root),
             "--offline", "--notebook-dir", str(notebooks), "--cell-timeout", "3",
@@ -141,5 +99,5 @@ def test_chapter_fails_fast_and_names_the_cell(source: str, expected: str, seede
     assert "Traceback" not in stderr
     assert elapsed < 30, f"took {elapsed:.1f} s"
     assert (root / "2018" / "skane.failed" / "notebooks" / f"{CHAPTER}.ipynb").is_file()
-    assert _tree_hashes(target) == before
+    assert tree_hashes(target) == before
     assert not list(root.rglob(".staging-*"))
