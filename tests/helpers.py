@@ -174,3 +174,13 @@ def descendants(pid: int) -> set[int]:
         found |= kids
         todo += sorted(kids)
     return found
+
+
+def one_row(df: pd.DataFrame, **where: object) -> pd.Series:
+    """The single row of ``df`` matching ``where``."""
+    mask = pd.Series(True, index=df.index)
+    for col, value in where.items():
+        mask &= df[col] == value
+    hits = df[mask]
+    assert len(hits) == 1, f"{len(hits)} rows match {where}"
+    return hits.iloc[0]

@@ -16,7 +16,7 @@ from kfsk_research.errors import DataError, MissingInputError
 from kfsk_research.sources import kolada, migrationsverket, reference, scb
 
 pytest.register_assert_rewrite("helpers")
-from helpers import KOLADA_HEADER, SKANE_IDS, assert_located, write_input  # noqa: E402
+from helpers import KOLADA_HEADER, SKANE_IDS, assert_located, one_row, write_input  # noqa: E402
 
 pytest_plugins = ["helpers"]
 
@@ -37,16 +37,6 @@ KOLADA_ROWS = {
 N01986 = "kolada/N01986.csv"
 N01951 = "kolada/N01951.csv"
 N00486 = "kolada/N00486.csv"
-
-
-def _row(df: pd.DataFrame, **where: object) -> pd.Series:
-    """The single row of ``df`` matching ``where``."""
-    mask = pd.Series(True, index=df.index)
-    for col, value in where.items():
-        mask &= df[col] == value
-    hits = df[mask]
-    assert len(hits) == 1, f"{len(hits)} rows match {where}"
-    return hits.iloc[0]
 
 
 # --------------------------------------------------------------------------------------
@@ -111,11 +101,11 @@ def test_every_kolada_file_loads_with_its_row_count(
 def test_kpi_catalogue(kpis: pd.DataFrame) -> None:
     assert len(kpis) == 43  # kolada/kpis.csv: 44 lines
     assert set(kpis["kpi"]) == set(KOLADA_ROWS)
-    assert _row(kpis, kpi="N01986")["unit_hint"] == "count"  # kpis.csv line 23
-    assert _row(kpis, kpi="N01951")["unit_hint"] == "count"  # kpis.csv line 22
-    assert _row(kpis, kpi="N00486")["unit_hint"] == "percent"  # kpis.csv line 3
+    assert one_row(kpis, kpi="N01986")["unit_hint"] == "count"  # kpis.csv line 23
+    assert one_row(kpis, kpi="N01951")["unit_hint"] == "count"  # kpis.csv line 22
+    assert one_row(kpis, kpi="N00486")["unit_hint"] == "percent"  # kpis.csv line 3
     assert kpis["has_gender"].dtype == bool
-    assert bool(_row(kpis, kpi="N01951")["has_gender"]) is True  # kpis.csv line 22: True
+    assert bool(one_row(kpis, kpi="N01951")["has_gender"]) is True  # kpis.csv line 22: True
 
 
 def test_kolada_period_is_returned_as_year_with_string_codes(n01986: pd.DataFrame) -> None:
@@ -130,10 +120,10 @@ def test_kolada_period_is_returned_as_year_with_string_codes(n01986: pd.DataFram
 
 def test_n01986_malmo_2017(n01986: pd.DataFrame) -> None:
     # kolada/N01986.csv lines 3747-3749: N01986,1280,2017,{K 1031.0, M 1412.0, T 2443.0}
-    assert _row(n01986, municipality_id="1280", year=2017, gender="T")["value"] == 2443.0
-    assert _row(n01986, municipality_id="1280", year=2017, gender="K")["value"] == 1031.0
-    assert _row(n01986, municipality_id="1280", year=2017, gender="M")["value"] == 1412.0
-    assert _row(n01986, municipality_id="0114", year=2017, gender="T")["value"] == 303.0
+    assert one_row(n01986, municipality_id="1280", year=2017, gender="T")["value"] == 2443.0
+    assert one_row(n01986, municipality_id="1280", year=2017, gender="K")["value"] == 1031.0
+    assert one_row(n01986, municipality_id="1280", year=2017, gender="M")["value"] == 1412.0
+    assert one_row(n01986, municipality_id="0114", year=2017, gender="T")["value"] == 303.0
 
 
 def test_n01986_has_all_skane_municipalities_2017(n01986: pd.DataFrame) -> None:
@@ -143,10 +133,10 @@ def test_n01986_has_all_skane_municipalities_2017(n01986: pd.DataFrame) -> None:
 
 def test_n01951_skane_county_row_2016(n01951: pd.DataFrame) -> None:
     # kolada/N01951.csv line 940: N01951,0012,2016,T,1324565.0 (lines 938-939: K, M)
-    assert _row(n01951, municipality_id="0012", year=2016, gender="T")["value"] == 1324565.0
-    assert _row(n01951, municipality_id="0012", year=2016, gender="K")["value"] == 664407.0
+    assert one_row(n01951, municipality_id="0012", year=2016, gender="T")["value"] == 1324565.0
+    assert one_row(n01951, municipality_id="0012", year=2016, gender="K")["value"] == 664407.0
     # kolada/N01951.csv line 12040: N01951,1280,2016,T,328494.0
-    assert _row(n01951, municipality_id="1280", year=2016, gender="T")["value"] == 328494.0
+    assert one_row(n01951, municipality_id="1280", year=2016, gender="T")["value"] == 328494.0
 
 
 def test_municipalities_reference(municipalities: pd.DataFrame) -> None:
@@ -158,7 +148,7 @@ def test_municipalities_reference(municipalities: pd.DataFrame) -> None:
     assert tuple(sorted(skane["municipality_id"])) == SKANE_IDS
     assert set(skane["county_name"]) == {"Skåne län"}
     # municipalities.csv line 118: 1280,Malmö,12,Skåne län
-    assert _row(municipalities, municipality_id="1280")["municipality_name"] == "Malmö"
+    assert one_row(municipalities, municipality_id="1280")["municipality_name"] == "Malmö"
 
 
 def test_kommungrupper_reference(snapshot_dir: Path, known: frozenset[str]) -> None:
@@ -166,9 +156,9 @@ def test_kommungrupper_reference(snapshot_dir: Path, known: frozenset[str]) -> N
     assert len(df) == 580
     assert set(df["classification"]) == {"skl2017", "skr2023"}
     # kommungrupper.csv lines 234-235
-    row = _row(df, municipality_id="1280", classification="skl2017")
+    row = one_row(df, municipality_id="1280", classification="skl2017")
     assert (row["group_code"], row["group_name"]) == ("A1", "Storstäder")
-    assert _row(df, municipality_id="1280", classification="skr2023")["group_code"] == "G92787"
+    assert one_row(df, municipality_id="1280", classification="skr2023")["group_code"] == "G92787"
     assert "0114" in set(df["municipality_id"])  # kommungrupper.csv line 2
 
 
@@ -178,7 +168,7 @@ def test_received_2018(received_2018: pd.DataFrame) -> None:
     assert set(SKANE_IDS) <= set(received_2018["municipality_id"])
     # kommunmottagna_2018.csv line 12:
     # 0012,Skåne län,557,8,1391,247,1060,167,325,181,2898,2,6231,605
-    skane = _row(received_2018, municipality_id="0012")
+    skane = one_row(received_2018, municipality_id="0012")
     assert skane["kvotflyktingar"] == 557
     assert skane["anvisade_abo"] == 1391
     assert skane["ebo"] == 1060
@@ -186,30 +176,30 @@ def test_received_2018(received_2018: pd.DataFrame) -> None:
     assert skane["total"] == 6231
     assert skane["total_varav_ensamkommande"] == 605
     # line 2: 0000,Riket,...,44216,6635
-    assert _row(received_2018, municipality_id="0000")["total"] == 44216
+    assert one_row(received_2018, municipality_id="0000")["total"] == 44216
 
 
 def test_received_2018_empty_cell_is_missing_not_zero(received_2018: pd.DataFrame) -> None:
     # kommunmottagna_2018.csv line 3: 0001,Stockholms län,...,2061,,9091,1239
-    stockholm = _row(received_2018, municipality_id="0001")
+    stockholm = one_row(received_2018, municipality_id="0001")
     assert stockholm["anhoriga_varav_ensamkommande"] is pd.NA
     assert stockholm["anhoriga"] == 2061
     assert received_2018["anhoriga_varav_ensamkommande"].dtype == "Int64"
     # line 135: 1273,Osby,,,7,... -> kvotflyktingar missing
-    assert pd.isna(_row(received_2018, municipality_id="1273")["kvotflyktingar"])
+    assert pd.isna(one_row(received_2018, municipality_id="1273")["kvotflyktingar"])
 
 
 def test_kommuntal_2018(kommuntal_2018: pd.DataFrame) -> None:
     assert len(kommuntal_2018) == 288
     ids = set(kommuntal_2018["municipality_id"])
     # anvisningar_kommuntal_2018.csv line 11: 0012,Skåne län,1800,1727
-    skane = _row(kommuntal_2018, municipality_id="0012")
+    skane = one_row(kommuntal_2018, municipality_id="0012")
     assert (skane["kommuntal"], skane["mottagna"]) == (1800, 1727)
     assert "1256" not in ids  # Östra Göinge: no row in the file
     assert "1275" not in ids  # Perstorp: no row in the file
     assert len(set(SKANE_IDS) & ids) == 31
     # line 122: 1273,Osby,0,0 (kommuntal 0 is a value, not missing)
-    assert _row(kommuntal_2018, municipality_id="1273")["kommuntal"] == 0
+    assert one_row(kommuntal_2018, municipality_id="1273")["kommuntal"] == 0
 
 
 def test_received_2015_2016(received_2015_2016: pd.DataFrame) -> None:
@@ -217,10 +207,10 @@ def test_received_2015_2016(received_2015_2016: pd.DataFrame) -> None:
     assert set(received_2015_2016["year"]) == {2015, 2016}
     assert set(SKANE_IDS) <= set(received_2015_2016["municipality_id"])
     # kommunmottagna_total_2015_2016.csv lines 200-201: 1256,Östra Göinge,{2015 368,2016 388}
-    assert _row(received_2015_2016, municipality_id="1256", year=2015)["mottagna"] == 368
-    assert _row(received_2015_2016, municipality_id="1256", year=2016)["mottagna"] == 388
+    assert one_row(received_2015_2016, municipality_id="1256", year=2015)["mottagna"] == 368
+    assert one_row(received_2015_2016, municipality_id="1256", year=2016)["mottagna"] == 388
     # line 2: 0114,Upplands Väsby,2015,166
-    assert _row(received_2015_2016, municipality_id="0114", year=2015)["mottagna"] == 166
+    assert one_row(received_2015_2016, municipality_id="0114", year=2015)["mottagna"] == 166
 
 
 def test_scb_population(population: pd.DataFrame) -> None:
@@ -229,9 +219,9 @@ def test_scb_population(population: pd.DataFrame) -> None:
     assert population["year"].max() == 2020
     assert set(SKANE_IDS) <= set(population["municipality_id"])
     # scb/population.csv line 8304: 1280,Malmö,2016,328494 (= N01951 line 12040)
-    assert _row(population, municipality_id="1280", year=2016)["population"] == 328494
+    assert one_row(population, municipality_id="1280", year=2016)["population"] == 328494
     # line 2: 0114,Upplands Väsby,1950,6156
-    assert _row(population, municipality_id="0114", year=1950)["population"] == 6156
+    assert one_row(population, municipality_id="0114", year=1950)["population"] == 6156
 
 
 # --------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from kfsk_research.dataset import Dataset
 from kfsk_research.editions import Config
 
 pytest.register_assert_rewrite("helpers")
-from helpers import SKANE_IDS  # noqa: E402
+from helpers import SKANE_IDS, one_row  # noqa: E402
 
 pytest_plugins = ["helpers"]
 
@@ -49,15 +49,6 @@ def establishment(dataset_2018: Dataset, skane_members: list[str]) -> pd.DataFra
     return tables.establishment_gender(dataset_2018, skane_members, YEARS)
 
 
-def _one(df: pd.DataFrame, **where: object) -> pd.Series:
-    mask = pd.Series(True, index=df.index)
-    for col, value in where.items():
-        mask &= df[col] == value
-    hits = df[mask]
-    assert len(hits) == 1, f"{len(hits)} rows match {where}"
-    return hits.iloc[0]
-
-
 def test_dataset_2018_read_every_input(dataset_2018: Dataset) -> None:
     assert dataset_2018.missing == ()
     assert dataset_2018.has("kolada/N01986.csv")
@@ -75,7 +66,7 @@ def test_reception_municipality_shape(reception: pd.DataFrame) -> None:
 
 
 def test_reception_malmo_2017(reception: pd.DataFrame) -> None:
-    malmo = _one(reception, municipality_id="1280", year=2017)
+    malmo = one_row(reception, municipality_id="1280", year=2017)
     assert malmo["municipality_name"] == "Malmö"
     assert malmo["received"] == 2443.0  # kolada/N01986.csv line 3749: 1280,2017,T,2443.0
     # kolada/N01951.csv line 12040: 1280,2016,T,328494.0 (31 Dec of the year before)
@@ -89,7 +80,7 @@ def test_reception_malmo_2017(reception: pd.DataFrame) -> None:
 def test_reception_missing_n01987_stays_missing(reception: pd.DataFrame) -> None:
     # README "Known gaps": N01987 2017 has no value for Östra Göinge (1256), Perstorp (1275)
     for code in ("1256", "1275"):
-        row = _one(reception, municipality_id=code, year=2017)
+        row = one_row(reception, municipality_id=code, year=2017)
         assert math.isnan(row["received_after_assignment"])
         assert not math.isnan(row["received"])
 
@@ -111,7 +102,7 @@ def test_reception_county_shape(county: pd.DataFrame) -> None:
 
 
 def test_reception_county_kalmar_2017(county: pd.DataFrame) -> None:
-    kalmar = _one(county, county_id="08", year=2017)
+    kalmar = one_row(county, county_id="08", year=2017)
     assert kalmar["county_name"] == "Kalmar län"
     # Mean over Kalmar's 12 municipalities (municipalities.csv, county_id 08) of
     # (N01986 2016 + 2017, T) / N01951 2016 T * 1000, e.g. Högsby 0821: 471 / 6080 * 1000
@@ -127,7 +118,7 @@ def test_reception_county_kalmar_2017(county: pd.DataFrame) -> None:
 
 
 def test_quota_2018_skane_county_row(quota: pd.DataFrame) -> None:
-    skane = _one(quota, area_id="0012", year=2018)
+    skane = one_row(quota, area_id="0012", year=2018)
     assert skane["area_name"] == "Skåne län"
     # anvisningar_kommuntal_2018.csv line 11: 0012,Skåne län,1800,1727
     assert skane["kommuntal"] == 1800
@@ -141,13 +132,13 @@ def test_quota_2018_has_sweden_county_and_every_member(quota: pd.DataFrame) -> N
     rows_2018 = quota[quota["year"] == 2018]
     assert len(rows_2018) == 1 + 1 + 33  # Riket, Skåne län, 33 municipalities
     assert set(SKANE_IDS) <= set(rows_2018["area_id"])
-    riket = _one(rows_2018, area_id="0000")
+    riket = one_row(rows_2018, area_id="0000")
     # Sum of the 21 county rows of anvisningar_kommuntal_2018.csv: 15200 and 14588
     assert (riket["kommuntal"], riket["received_on_assignment"]) == (15200, 14588)
 
 
 def test_quota_2018_svalov(quota: pd.DataFrame) -> None:
-    svalov = _one(quota, area_id="1214", year=2018)
+    svalov = one_row(quota, area_id="1214", year=2018)
     # anvisningar_kommuntal_2018.csv: 1214,Svalöv,4,4; kolada/N01986.csv line 3080: 61.0
     assert (svalov["kommuntal"], svalov["received"]) == (4, 61.0)
     assert svalov["quota_ratio"] == pytest.approx(15.25)
@@ -155,7 +146,7 @@ def test_quota_2018_svalov(quota: pd.DataFrame) -> None:
 
 
 def test_quota_2018_osby_has_kommuntal_zero(quota: pd.DataFrame) -> None:
-    osby = _one(quota, area_id="1273", year=2018)
+    osby = one_row(quota, area_id="1273", year=2018)
     assert osby["kommuntal"] == 0  # anvisningar_kommuntal_2018.csv line 122: 1273,Osby,0,0
     assert osby["received"] == 55.0  # kolada/N01986.csv line 3592: 1273,2018,T,55.0
     assert math.isnan(osby["quota_ratio"])
@@ -165,7 +156,7 @@ def test_quota_2018_osby_has_kommuntal_zero(quota: pd.DataFrame) -> None:
 @pytest.mark.parametrize("code", ["1256", "1275"])
 def test_quota_2018_absent_municipalities(quota: pd.DataFrame, code: str) -> None:
     # Östra Göinge (1256) and Perstorp (1275) have no row in anvisningar_kommuntal_2018.csv
-    row = _one(quota, area_id=code, year=2018)
+    row = one_row(quota, area_id=code, year=2018)
     assert pd.isna(row["kommuntal"])
     assert pd.isna(row["received_on_assignment"])
     assert math.isnan(row["quota_ratio"])
@@ -183,7 +174,7 @@ def test_establishment_shape(establishment: pd.DataFrame) -> None:
 
 
 def test_establishment_totals_2017(establishment: pd.DataFrame) -> None:
-    t = _one(establishment, year=2017, gender="T")
+    t = one_row(establishment, year=2017, gender="T")
     assert t["participants"] == 13346.0  # awk: N00960 2017 T over the 33, all present
     assert t["exits"] == 3311.0  # awk: N00964 2017 T over the 33, all present
     # N00973 2017 T has no row for Vellinge (1233): share and its product are missing
@@ -193,7 +184,7 @@ def test_establishment_totals_2017(establishment: pd.DataFrame) -> None:
 
 
 def test_establishment_weighted_share_2016(establishment: pd.DataFrame) -> None:
-    t = _one(establishment, year=2016, gender="T")
+    t = one_row(establishment, year=2016, gender="T")
     assert t["participants"] == 10452.0  # awk: N00960 2016 T
     # awk: Σ(N00961 2016 T × N00960 2016 T) / Σ N00960 2016 T / 100 over the 33
     assert t["education_pre_secondary_share"] == pytest.approx(0.435419, abs=1e-6)
@@ -202,7 +193,7 @@ def test_establishment_weighted_share_2016(establishment: pd.DataFrame) -> None:
 def test_establishment_women_2017_missing_where_a_member_lacks_k(
     establishment: pd.DataFrame,
 ) -> None:
-    k = _one(establishment, year=2017, gender="K")
+    k = one_row(establishment, year=2017, gender="K")
     # kolada/N00960.csv line 2644: Vellinge (1233) 2017 has only a T row, no K row
     assert math.isnan(k["participants"])
     # every member has N00964 2017 K: sum 1252 (awk)
@@ -213,14 +204,14 @@ def test_establishment_women_2017_missing_where_a_member_lacks_k(
 
 
 def test_establishment_men_2017(establishment: pd.DataFrame) -> None:
-    m = _one(establishment, year=2017, gender="M")
+    m = one_row(establishment, year=2017, gender="M")
     # N00960 2017 M lacks 1230, 1233, 1262, 1265, 1267 (N00973 M lacks 1233, 1262, 1265)
     assert math.isnan(m["participants"])
     assert m["municipalities_missing"] == 5
 
 
 def test_establishment_missing_counts_distinct_members(establishment: pd.DataFrame) -> None:
-    k = _one(establishment, year=2015, gender="K")
+    k = one_row(establishment, year=2015, gender="K")
     # kolada/N00960.csv lines 2586-2587: Staffanstorp (1230) 2015 has M and T, no K
     assert math.isnan(k["participants"])
     # Skåne members without a 2015 K row, by file (awk):
