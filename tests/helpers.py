@@ -3,8 +3,8 @@
 Loaded as a plugin (``pytest_plugins = ["helpers"]``) by the test modules that use it:
 the real data snapshot (loaded once per session) and small broken copies.
 
-The snapshot is ``../shared/data`` next to the project (``/work/shared/data``); tests
-that need it are skipped, with a reason, only where that folder is absent. Expected
+The snapshot is the project's pinned ``data/`` folder (committed); tests never write
+into it (those that break or change a file work on ``snapshot_copy``). Expected
 values in the tests are read by hand from the snapshot CSVs (file and line named in a
 comment beside each literal), never computed with the code under test.
 """
@@ -26,7 +26,7 @@ from kfsk_research.errors import DataError
 from kfsk_research.municipalities import Registry
 from kfsk_research.sources import reference
 
-SNAPSHOT_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SNAPSHOT_DIR = Path(__file__).resolve().parents[1] / "data"
 
 # The 33 municipalities of Skåne (reference/municipalities.csv, rows with county_id 12).
 SKANE_IDS = (
@@ -38,9 +38,9 @@ SKANE_IDS = (
 
 @pytest.fixture(scope="session")
 def snapshot_dir() -> Path:
-    """The real offline snapshot; skip the test where it is not checked out."""
-    if not (SNAPSHOT_DIR / "reference" / "municipalities.csv").is_file():
-        pytest.skip(f"data snapshot not found at {SNAPSHOT_DIR} (needs ../shared/data)")
+    """The pinned snapshot in ``data/`` (part of the repository, so never skipped)."""
+    assert (SNAPSHOT_DIR / "reference" / "municipalities.csv").is_file(), (
+        f"the pinned snapshot is missing from {SNAPSHOT_DIR.name}/; restore it with git")
     return SNAPSHOT_DIR
 
 

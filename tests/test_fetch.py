@@ -50,11 +50,7 @@ except ModuleNotFoundError:  # tests/ became a package
         paged_data,
     )
 
-SHARED_DATA = Path(__file__).parents[1].parent / "shared" / "data"
-needs_snapshot = pytest.mark.skipif(
-    not (SHARED_DATA / "kolada" / "kpis.csv").is_file(),
-    reason=f"offline snapshot not found at {SHARED_DATA} (shared/data beside the repository)",
-)
+SHARED_DATA = Path(__file__).parents[1] / "data"
 
 FAST = {"connect_timeout": 1.0, "read_timeout": 2.0, "max_retries": 2, "backoff": 0.01,
         "max_retry_after": 0.05, "progress": False}
@@ -148,7 +144,6 @@ def test_unit_hint_rules(title: str, hint: str) -> None:
     assert unit_hint(title) == hint
 
 
-@needs_snapshot
 def test_unit_hint_reproduces_snapshot_catalogue() -> None:
     with (SHARED_DATA / "kolada" / "kpis.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -180,7 +175,6 @@ def test_base_url_must_be_http(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- the snapshot
 
 
-@needs_snapshot
 def test_served_snapshot_rows_are_written_byte_for_byte(server: KoladaServer,
                                                         tmp_path: Path) -> None:
     """N01986 (2015–2018) and all of N00960, served paged, come back as the snapshot has them."""
@@ -225,7 +219,6 @@ def test_served_snapshot_rows_are_written_byte_for_byte(server: KoladaServer,
         assert hashlib.sha256((data_dir / rel).read_bytes()).hexdigest() == digest
 
 
-@needs_snapshot
 def test_written_file_loads_with_the_kolada_loader(server: KoladaServer, tmp_path: Path) -> None:
     kolada = pytest.importorskip("kfsk_research.sources.kolada")
     rows = snapshot_rows("N01986", {2017, 2018})
