@@ -75,11 +75,11 @@ _FIELDS = [
           nullable=True),
     Field("received_after_assignment", "float", "persons", "Mottagna efter anvisning",
           "Received after assignment (Kolada N01987)", nullable=True),
-    Field("received_per_1000", "float", "per 1,000 inhabitants", "Mottagna per 1 000 inv.",
+    Field("received_per_1000", "float", "per 1,000 inhabitants", "Mottagna per 1\u00a0000 invånare",
           "Received during the year per 1,000 inhabitants on 31 Dec the year before",
           nullable=True),
     Field("received_24m_per_1000", "float", "per 1,000 inhabitants",
-          "Mottagna senaste 24 mån per 1 000 inv.",
+          "Mottagna senaste 24 mån per 1\u00a0000 invånare",
           "Received in years T-1 and T per 1,000 inhabitants on 31 Dec T-1", nullable=True),
     Field("n_municipalities", "int", "count", "Antal kommuner",
           "Municipalities with a value in the aggregate"),
@@ -112,7 +112,7 @@ _FIELDS = [
           "lacks a value", nullable=True),
     Field("after_assignment_share", "float", "share 0-1", "Andel efter anvisning",
           "Received after assignment / all received", nullable=True),
-    Field("received_on_assignment", "int", "persons", "Mottagna efter anvisning (MV)",
+    Field("received_on_assignment", "int", "persons", "Mottagna efter anvisning (Migrationsverket)",
           "Received on assignment, Migrationsverket's kommuntal file", nullable=True),
     Field("quota_note", "str", "", "Anmärkning", "'inget kommuntal' where the quota is 0 or "
           "absent", nullable=True),
@@ -133,6 +133,16 @@ for _cat in MV_CATEGORIES:
 def field(name: str) -> Field:
     """Return the definition of column ``name``."""
     return FIELDS[name]
+
+
+def label_sv(column: str) -> str:
+    """The Swedish display label of ``column`` (table headers); strict: a column without a
+    definition raises ``KeyError`` naming it, so no identifier reaches a page unlabelled."""
+    try:
+        return FIELDS[column].label_sv
+    except KeyError:
+        raise KeyError(f"column '{column}' has no definition in kfsk_research/fields.py; "
+                       "add a Field with its Swedish label") from None
 
 
 def describe(columns: list[str]) -> list[dict[str, str]]:

@@ -24,3 +24,48 @@ def number_sv(value: float | int | None, decimals: int | None = None) -> str:
 def with_unit(value: float | None, unit: str, decimals: int | None = None) -> str:
     """A number with its unit suffix (``71 %``); counts get none."""
     return number_sv(value, decimals) + UNIT_SUFFIX.get(unit, "")
+
+
+# Språkrådet: in running text, numbers one to twelve that count things are written in words.
+_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+          "elva", "tolv")
+
+
+def number_word(n: int, neuter: bool = False) -> str:
+    """``3`` → ``tre``; 1 → ``en`` (``ett`` with ``neuter``); above twelve: digits with
+    no-break thousands (``1 234``)."""
+    n = int(n)
+    if n == 1 and neuter:
+        return "ett"
+    if 0 <= n <= 12:
+        return _WORDS[n]
+    return number_sv(n, 0)
+
+
+def count_sv(n: int, singular: str, plural: str, *, neuter: bool = False,
+             zero: str | None = None) -> str:
+    """A count with its noun in agreement, words for one to twelve (Språkrådet):
+    ``count_sv(1, "kommun", "kommuner")`` → ``en kommun``; ``(1, "län", "län",
+    neuter=True)`` → ``ett län``; ``(3, …)`` → ``tre kommuner``; ``(33, …)`` →
+    ``33 kommuner``; 0 → ``inga kommuner`` (or ``zero`` when given)."""
+    n = int(n)
+    if n == 0:
+        return zero if zero is not None else f"inga {plural}"
+    noun = singular if n == 1 else plural
+    return f"{number_word(n, neuter)} {noun}"
+
+
+def join_sv(items: list[str] | tuple[str, ...], conjunction: str = "och") -> str:
+    """``["A", "B", "C"]`` → ``A, B och C``; one item → itself; none → empty string."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def percent_sv(share: float | None, decimals: int = 1) -> str:
+    """A share 0–1 as Swedish percent: ``0.278`` → ``27,8 %`` (no-break space); missing →
+    ``–``."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "–"
+    return number_sv(float(share) * 100, decimals) + "\u00a0%"
