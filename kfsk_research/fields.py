@@ -6,7 +6,8 @@ build's ``index.html`` are built from these definitions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Field:
     non_negative: bool = False
     choices: tuple[str, ...] = ()
     pattern: str | None = None
+    description_sv: str = ""
 
 
 _FIELDS = [
@@ -122,12 +124,147 @@ _FIELDS = [
 
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
 
-# Migrationsverket's wide 2018 reception table: twelve count columns.
-MV_CATEGORIES = ("kvotflyktingar", "anvisade_abo", "ebo", "ovriga", "anhoriga", "total")
-for _cat in MV_CATEGORIES:
-    for _name in (_cat, f"{_cat}_varav_ensamkommande"):
-        FIELDS[_name] = Field(_name, "int", "persons", _name.replace("_", " "), _name,
-                              nullable=True, non_negative=True)
+# Migrationsverket's wide 2018 reception table: twelve count columns, labelled with
+# Migrationsverket's category names (kategori numbers as in the source file).
+MV_CATEGORIES = {
+    "kvotflyktingar": ("Kvotflyktingar", "Quota refugees (category 1)",
+                       "Kvotflyktingar som tagits emot i kommunen (Migrationsverkets kategori 1)"),
+    "anvisade_abo": ("Anvisade från anläggningsboende (ABO)",
+                     "Assigned from Migrationsverket's accommodation (category 2)",
+                     "Personer som anvisats till kommunen från Migrationsverkets "
+                     "anläggningsboende, ABO (kategori 2)"),
+    "ebo": ("Från eget boende (EBO)", "From own accommodation (category 6)",
+            "Personer som bodde i eget boende, EBO, under asyltiden och bosatte sig själva "
+            "i kommunen (kategori 6)"),
+    "ovriga": ("Övriga", "Others (categories 3 and 8)",
+               "Övriga kommunmottagna (Migrationsverkets kategori 3 och 8)"),
+    "anhoriga": ("Anhöriga", "Family members (category 4)",
+                 "Anhöriga till personer som fått uppehållstillstånd som skyddsbehövande "
+                 "(kategori 4)"),
+    "total": ("Kommunmottagna totalt", "Total received",
+              "Alla kommunmottagna 2018 enligt ersättningsförordningen (2010:1122)"),
+}
+for _cat, (_label, _label_en, _text) in MV_CATEGORIES.items():
+    FIELDS[_cat] = Field(_cat, "int", "persons", _label, _label_en, nullable=True,
+                         non_negative=True, description_sv=f"{_text}; antal personer.")
+    FIELDS[f"{_cat}_varav_ensamkommande"] = Field(
+        f"{_cat}_varav_ensamkommande", "int", "persons",
+        f"{_label}, varav ensamkommande barn", f"{_label_en}, of whom unaccompanied minors",
+        nullable=True, non_negative=True,
+        description_sv=f"Av dem i kolumnen {_label.lower()}: ensamkommande barn "
+                       "(Migrationsverket anger att personer över 18 år kan ingå); antal "
+                       "personer.")
+
+# Facts copied from the 2018 report (kfsk_research/data/report_facts.csv) as written to
+# the facts tables (tables/<group>_nyckeltal.csv and the like).
+for _f in (
+    Field("fact_id", "str", "", "Uppgiftens id", "Fact id (report_facts.csv)",
+          description_sv="Uppgiftens id i projektets faktafil (report_facts.csv)."),
+    Field("label", "str", "", "Uppgift", "What the fact is",
+          description_sv="Vad uppgiften avser, med egna ord."),
+    Field("unit", "str", "", "Enhet", "Unit of the fact's value",
+          choices=("persons", "applications", "percent", "count", "per_1000", "ratio", "sek",
+                   "programmes", "respondents"),
+          description_sv="Enhet för värdet: personer, ansökningar, procent, antal, per "
+                         "1\u00a0000 invånare, kvot, kronor, utbildningar eller svarande "
+                         "(i CSV-filen som engelsk kod)."),
+    Field("section", "str", "", "Avsnitt", "Section of the 2018 report",
+          nullable=True, description_sv="Avsnitt i rapporten (2018) där uppgiften står; tomt "
+                                        "för uppgifter ur andra källor (se anmärkning)."),
+    Field("page", "int", "page", "Sida", "Page of the printed 2018 report (47 pages)",
+          nullable=True, description_sv="Sida i den tryckta rapporten (47 sidor), uppskattad "
+                                         "utifrån sidfötterna i OCR-texten; tomt för "
+                                         "uppgifter ur andra källor."),
+    Field("note", "str", "", "Anmärkning", "Note on the fact (approximations, sources)",
+          nullable=True, description_sv="Kommentar: ungefärliga värden, vilken källa rapporten "
+                                         "citerar eller varifrån en uppgift utanför rapporten "
+                                         "kommer."),
+):
+    FIELDS[_f.name] = _f
+
+# Swedish descriptions of the columns defined in _FIELDS (shown with the table
+# documentation); the columns defined above carry theirs in place.
+_DESCRIPTIONS_SV = {
+    "municipality_id": "Kommunkod (fyra tecken, SCB) eller Koladas kod för ett aggregat: "
+                       "0000 riket, 00LL ett län.",
+    "municipality_name": "Kommunens namn (kortform, t.ex. Malmö).",
+    "area_id": "Områdets kod: kommunkod, 00LL för ett län eller 0000 för riket.",
+    "area_name": "Områdets namn: kommun, län eller riket.",
+    "county_id": "Länskod (två siffror, SCB), t.ex. 12 för Skåne län.",
+    "county_name": "Länets namn.",
+    "kpi": "Nyckeltalets id i Kolada, t.ex. N01986.",
+    "title": "Nyckeltalets titel i Kolada.",
+    "description": "Koladas beskrivning av nyckeltalet (ordagrant).",
+    "unit_hint": "Nyckeltalets enhet, härledd ur titeln: procent, antal, per 1\u00a0000 "
+                 "invånare, kronor per invånare, kronor, ja/nej eller annan.",
+    "has_gender": "Om nyckeltalet redovisas per kön i Kolada.",
+    "year": "Kalenderår; bestånd (t.ex. folkmängd) avser 31 december.",
+    "gender": "Kön: T totalt, K kvinnor, M män (som i Kolada).",
+    "value": "Värdet i nyckeltalets enhet; tomt där uppgift saknas.",
+    "population": "Folkmängd 31 december (SCB via Kolada N01951); antal personer.",
+    "population_prev_year": "Folkmängd 31 december året före (Kolada N01951); nämnaren i "
+                            "mottagna per 1\u00a0000 invånare.",
+    "classification": "Vilken kommungruppsindelning raden gäller: SKL:s 2017 eller SKR:s "
+                      "2023.",
+    "group_code": "Kommungruppens kod: SKL:s kod (A1–C9) för 2017, Koladas grupp-id för "
+                  "SKR:s indelning 2023.",
+    "group_name": "Kommungruppens namn.",
+    "kommuntal": "Antal personer som kommunen (eller länet) skulle ta emot efter anvisning "
+                 "enligt bosättningslagen (Migrationsverket); tomt där kommunen saknas i "
+                 "Migrationsverkets fil.",
+    "mottagna": "Av kommuntalet: antal personer som tagits emot efter anvisning "
+                "(Migrationsverket).",
+    "received": "Kommunmottagna under året (Kolada N01986): personer som fått "
+                "uppehållstillstånd och tagits emot i kommunen enligt "
+                "ersättningsförordningen; antal personer.",
+    "received_after_assignment": "Av de kommunmottagna: personer som tagits emot efter "
+                                 "anvisning (Kolada N01987); antal personer.",
+    "received_per_1000": "Kommunmottagna under året per 1\u00a0000 invånare 31 december året "
+                         "före (N01986 / N01951 × 1\u00a0000).",
+    "received_24m_per_1000": "Kommunmottagna året före och året per 1\u00a0000 invånare 31 "
+                             "december året före (rapportens figur 4); för ett län ovägt "
+                             "medel av kommunernas värden.",
+    "n_municipalities": "Antal kommuner med värde som ingår i aggregatet.",
+    "municipalities_missing": "Antal medlemskommuner som saknar värde; ett aggregat som "
+                              "kräver alla kommuner saknas då.",
+    "quota_ratio": "Mottagna delat med kommuntal; tomt (inget kommuntal) där kommuntalet är "
+                   "0 eller saknas.",
+    "source": "Varifrån värdet kommer (rapporten med avsnitt och sida, Migrationsverket "
+              "eller Kolada).",
+    "participants": "Inskrivna i etableringsuppdraget (från 2018 etableringsprogrammet) "
+                    "under året (Arbetsförmedlingen via Kolada N00960); antal personer.",
+    "exits": "Personer som lämnat etableringsuppdraget/-programmet under året "
+             "(Kolada N00964); antal personer.",
+    "exits_work_or_studies_share": "Andel av dem som lämnat etableringsuppdraget/-programmet "
+                                   "som har arbete eller studerar 90 dagar efter avslut "
+                                   "(Kolada N00973); i CSV som andel 0–1, på sidorna i "
+                                   "procent.",
+    "education_pre_secondary_share": "Andel av de inskrivna med högst förgymnasial "
+                                     "utbildning (Kolada N00961); i CSV 0–1, på sidorna i "
+                                     "procent.",
+    "education_secondary_share": "Andel av de inskrivna med gymnasial utbildning (Kolada "
+                                 "N00962); i CSV 0–1, på sidorna i procent.",
+    "education_tertiary_share": "Andel av de inskrivna med eftergymnasial utbildning två år "
+                                "eller längre (Kolada N00963); i CSV 0–1, på sidorna i "
+                                "procent.",
+    "participants_reported": "Summan av inskrivna i de kommuner som har uppgift: en nedre "
+                             "gräns där någon kommun saknar värde.",
+    "exits_work_or_studies_reported": "Avslutade × andel till arbete eller studier, summerat "
+                                      "över kommuner som har båda uppgifterna: en nedre "
+                                      "gräns där någon kommun saknar värde.",
+    "exits_work_or_studies": "Personer som lämnat etableringen och har arbete eller studerar "
+                             "efter 90 dagar (avslutade × andel); tomt om någon kommun saknar "
+                             "värde.",
+    "after_assignment_share": "Mottagna efter anvisning delat med alla kommunmottagna "
+                              "(N01987 / N01986); i CSV 0–1, på sidorna i procent.",
+    "received_on_assignment": "Mottagna efter anvisning enligt Migrationsverkets "
+                              "kommuntalsfil 2018 (inte samma mått som Kolada N01987).",
+    "quota_note": "”inget kommuntal” där kommuntalet är 0 eller saknas, annars tomt.",
+    "respondents": "Antal svarande från kommunen i Kommunförbundet Skånes enkät 2018 "
+                   "(rapporten, kapitel 4); tomt utanför Skåne.",
+}
+for _name, _text in _DESCRIPTIONS_SV.items():
+    FIELDS[_name] = replace(FIELDS[_name], description_sv=_text)
 
 
 def field(name: str) -> Field:
@@ -146,7 +283,8 @@ def label_sv(column: str) -> str:
 
 
 def describe(columns: list[str]) -> list[dict[str, str]]:
-    """Return name, unit and labels for ``columns`` (unknown columns get empty labels)."""
+    """Return name, unit, labels and the Swedish description for ``columns`` (unknown
+    columns get empty texts)."""
     out = []
     for name in columns:
         f = FIELDS.get(name)
@@ -155,5 +293,72 @@ def describe(columns: list[str]) -> list[dict[str, str]]:
             "unit": f.unit if f else "",
             "label_sv": f.label_sv if f else "",
             "label_en": f.label_en if f else "",
+            "description_sv": f.description_sv if f else "",
         })
     return out
+
+
+CLASSIFICATIONS_SV = {
+    "skl2017": "SKL:s kommungruppsindelning 2017",
+    "skr2023": "SKR:s kommungruppsindelning 2023",
+}
+
+
+def classification_sv(code: str) -> str:
+    """The name of a kommungrupp classification: ``skl2017`` → ``SKL:s
+    kommungruppsindelning 2017``."""
+    return CLASSIFICATIONS_SV.get(code, code)
+
+
+# Inputs (paths relative to the data directory) as a reader knows them.
+INPUTS_SV = {
+    "reference/municipalities.csv": "kommunförteckningen (SCB:s kommun- och länskoder)",
+    "reference/kommungrupper.csv": "kommungruppsindelningen (SKL 2017, SKR 2023)",
+    "kolada/kpis.csv": "Koladas förteckning över nyckeltal",
+    "migrationsverket/anvisningar_kommuntal_2018.csv":
+        "Migrationsverket, anvisningar enligt kommuntalen 2018",
+    "migrationsverket/kommunmottagna_2018.csv":
+        "Migrationsverket, kommunmottagna 2018 per kategori",
+    "migrationsverket/kommunmottagna_total_2015_2016.csv":
+        "Migrationsverket, kommunmottagna 2015–2016",
+    "scb/population.csv": "SCB, folkmängd 31 december",
+}
+_KOLADA_FILE = re.compile(r"kolada/([A-Z]\d{5})\.csv")
+_REPORT_SOURCE = re.compile(r"report\s*(?:\((.*)\))?")
+
+
+def input_sv(path: str) -> str:
+    """An input file as a reader knows it: ``kolada/N01987.csv`` → ``Kolada N01987``,
+    ``scb/population.csv`` → ``SCB, folkmängd 31 december``; unknown paths unchanged."""
+    m = _KOLADA_FILE.fullmatch(path)
+    if m:
+        return f"Kolada {m.group(1)}"
+    return INPUTS_SV.get(path, path)
+
+
+def source_sv(value: str) -> str:
+    """A ``source`` value as shown on a page: ``report (avsnitt 2.3, s. 11)`` →
+    ``Rapporten (2018), avsnitt 2.3, s. 11``; an input path → its source
+    (:func:`input_sv`). CSV files keep the value as written."""
+    text = str(value).strip()
+    m = _REPORT_SOURCE.fullmatch(text)
+    if m:
+        return "Rapporten (2018)" + (f", {m.group(1)}" if m.group(1) else "")
+    return "; ".join(input_sv(part.strip()) for part in text.split(";"))
+
+
+GENDER_SV = {"T": "Totalt", "K": "Kvinnor", "M": "Män"}
+
+
+def value_sv(column: str, value: object) -> str | None:
+    """How a coded value of ``column`` reads on a page (``gender`` T/K/M, ``classification``
+    codes, ``source`` ids and paths), or None when the value is shown as it is."""
+    if value is None or not isinstance(value, str):
+        return None
+    if column == "gender":
+        return GENDER_SV.get(value)
+    if column == "classification":
+        return classification_sv(value)
+    if column == "source":
+        return source_sv(value)
+    return None
