@@ -120,6 +120,30 @@ _FIELDS = [
           "absent", nullable=True),
     Field("respondents", "int", "persons", "Respondenter", "Survey respondents (report, ch. 4)",
           nullable=True),
+    Field("received_24m_per_1000_weighted", "float", "per 1,000 inhabitants",
+          "Mottagna senaste 24 mån per 1\u00a0000 invånare, befolkningsvägt",
+          "Σ received in T-1 and T / Σ population 31 Dec T-1 × 1,000 over the members",
+          nullable=True),
+    Field("received_24m_per_1000_lower", "float", "per 1,000 inhabitants",
+          "Kommunsnitt minst (saknade räknas som 0)",
+          "Lower bound of the mean: Σ rates of members with a value / all members",
+          nullable=True),
+    Field("received_24m_per_1000_reported", "float", "per 1,000 inhabitants",
+          "Kommunsnitt, kommuner med uppgift",
+          "Unweighted mean of the 24-month rates over the municipalities that have one",
+          nullable=True),
+    Field("participants_women_reported", "float", "persons", "Inskrivna kvinnor",
+          "Women enrolled (N00960 K), summed over members reporting both genders",
+          nullable=True),
+    Field("participants_men_reported", "float", "persons", "Inskrivna män",
+          "Men enrolled (N00960 M), summed over members reporting both genders",
+          nullable=True),
+    Field("participants_rest", "float", "persons", "Inskrivna i kommuner utan könsuppgift",
+          "Σ enrolled (T) in members lacking a gender value: the most the rest can shift "
+          "the difference", nullable=True),
+    Field("majority_gender", "str", "", "Flest", "K or M where certain for the whole region, "
+          "'lika' if equal, empty where the gaps leave it open", nullable=True,
+          choices=("K", "M", "lika", "")),
 ]
 
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
