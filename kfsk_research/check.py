@@ -21,6 +21,9 @@ from kfsk_research.dataset import Dataset
 CLAIMS_FILE = Path(__file__).resolve().parent / "data" / "report_claims.csv"
 STATUSES = ("reproduced", "within tolerance", "differs", "no source", "consistent",
             "inconsistent")
+# The statuses that count as a success for each kind of row (see ``kind_summary``).
+PASSING = {"number": ("reproduced", "within tolerance"), "claim": ("reproduced",),
+           "consistency": ("consistent",), "no source": ()}
 CHECK_COLUMNS = ["id", "claim", "source_ref", "published", "recomputed", "difference",
                  "tolerance", "status", "expected_status", "reason"]
 
@@ -59,15 +62,20 @@ class Context:
             return m.loc[m["county_id"] == county, "municipality_id"].tolist()
         return [area]
 
-    def kolada_sum(self, kpi: str, area: str, year: int, gender: str = "T") -> float:
-        """A Kolada count for Sweden (its ``0000`` row), a county (sum) or a municipality."""
+    def kolada_sum(self, kpi: str, area: str, year: int, gender: str = "T",
+                   absent: frozenset[str] = frozenset()) -> float:
+        """A Kolada count for Sweden (its ``0000`` row), a county (sum) or a municipality.
+
+        Missing if a member lacks a value, unless it is listed in ``absent`` (counted as 0:
+        the claims file gives the evidence that it had none).
+        """
         rows = self.ds.kpi(kpi, gender)
         rows = rows[rows["year"] == year].set_index("municipality_id")["value"]
         if area == "0000":
             return float(rows.get("0000", math.nan))
-        members = self.members(area)
-        values = rows.reindex(members)
-        return float(values.sum()) if values.notna().all() else math.nan
+        values = rows.reindex(self.members(area))
+        gaps = set(values.index[values.isna()]) - absent
+        return math.nan if gaps else float(values.sum())
 
     def county_rates(self, year: int) -> pd.Series:
         """Figure 4 as the build computes it (``tables.reception_county``), by county_id."""
@@ -108,8 +116,20 @@ def _m_lower_half(ctx: Context, p: dict) -> float:
     return float(ok)
 
 
+def _absent(p: dict) -> frozenset[str]:
+    return frozenset(filter(None, p.get("absent", "").split("+")))
+
+
 def _m_kolada_sum(ctx: Context, p: dict) -> float:
-    return ctx.kolada_sum(p["kpi"], p["area"], int(p["year"]), p.get("gender", "T"))
+    return ctx.kolada_sum(p["kpi"], p["area"], int(p["year"]), p.get("gender", "T"),
+                          _absent(p))
+
+
+def _m_kolada_ratio(ctx: Context, p: dict) -> float:
+    """One Kolada count over another for the same area and year (e.g. received / quota)."""
+    year, absent = int(p["year"]), _absent(p)
+    return (ctx.kolada_sum(p["num"], p["area"], year, absent=absent)
+            / ctx.kolada_sum(p["den"], p["area"], year, absent=absent))
 
 
 def _m_over_quota(ctx: Context, p: dict) -> float:
@@ -178,6 +198,7 @@ METHODS: dict[str, Callable[[Context, dict], float]] = {
     "county_rank_24m": _m_county_rank,
     "county_rank_24m_lower_half": _m_lower_half,
     "kolada_sum": _m_kolada_sum,
+    "kolada_ratio": _m_kolada_ratio,
     "received_over_published_quota": _m_over_quota,
     "smallest_population": _m_smallest,
     "migrationsverket_kommuntal_2018": _m_mv_kommuntal,
@@ -209,6 +230,15 @@ def status_of(published: float, recomputed: float, decimals: int, tolerance: str
     return "differs"
 
 
+def _kind(method: str, unit: str, consistency: bool) -> str:
+    """``number``, ``claim`` (a yes/no statement), ``consistency`` or ``no source``."""
+    if consistency:
+        return "consistency"
+    if method == "no_source":
+        return "no source"
+    return "claim" if unit == "boolean" else "number"
+
+
 def run_check(ds: Dataset, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """Recompute every claim; columns as in ``tables/check.csv`` (plus ``kind``)."""
     claims = load_claims() if claims is None else claims
@@ -222,7 +252,7 @@ def run_check(ds: Dataset, claims: pd.DataFrame | None = None) -> pd.DataFrame:
         else:
             try:
                 recomputed = METHODS[c.method](ctx, _params(c.params))
-            except (KeyError, ValueError, IndexError) as exc:
+            except (KeyError, ValueError, IndexError, ZeroDivisionError) as exc:
                 recomputed, status = math.nan, f"differs ({type(exc).__name__})"
             else:
                 status = status_of(published, recomputed, int(c.decimals), c.tolerance,
@@ -233,8 +263,7 @@ def run_check(ds: Dataset, claims: pd.DataFrame | None = None) -> pd.DataFrame:
             "difference": recomputed - published if not math.isnan(recomputed) else math.nan,
             "tolerance": c.tolerance, "status": status, "expected_status": c.expected_status,
             "reason": c.reason,
-            "kind": ("consistency" if consistency else "no source" if c.method == "no_source"
-                     else "reproduction"),
+            "kind": _kind(c.method, c.unit, consistency),
         })
     return pd.DataFrame(rows)
 
@@ -242,6 +271,15 @@ def run_check(ds: Dataset, claims: pd.DataFrame | None = None) -> pd.DataFrame:
 def summary(result: pd.DataFrame) -> dict[str, int]:
     """Counts by status."""
     return {s: int((result["status"] == s).sum()) for s in STATUSES}
+
+
+def kind_summary(result: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Per kind of row: (rows that pass, rows); numbers and yes/no claims never mixed."""
+    out = {}
+    for kind, passing in PASSING.items():
+        rows = result[result["kind"] == kind]
+        out[kind] = (int(rows["status"].isin(passing).sum()), len(rows))
+    return out
 
 
 def unexpected(result: pd.DataFrame) -> pd.DataFrame:
@@ -277,11 +315,12 @@ def run_check_cli(edition: str, region: str, data_root) -> int:
     result = run_check(ds)
     print(format_table(result))
     counts = summary(result)
-    with_source = result[result["kind"] == "reproduction"]
-    ok = with_source["status"].isin(["reproduced", "within tolerance"]).sum()
+    kinds = kind_summary(result)
     print("\n" + ", ".join(f"{k}: {v}" for k, v in counts.items()))
-    print(f"rows with a source reproduced or within tolerance: {ok} of {len(with_source)}",
-          flush=True)
+    print(f"numbers with a source reproduced or within tolerance: {kinds['number'][0]} of "
+          f"{kinds['number'][1]}; yes/no claims confirmed: {kinds['claim'][0]} of "
+          f"{kinds['claim'][1]}; consistency checks consistent: {kinds['consistency'][0]} of "
+          f"{kinds['consistency'][1]}; no source: {kinds['no source'][1]}", flush=True)
     bad = unexpected(result)
     if not bad.empty:
         print(f"error: {len(bad)} row(s) changed status: {', '.join(bad['id'])}",
