@@ -7,10 +7,13 @@ page it was copied from.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
+
+from kfsk_research.formatting import number_sv, number_word
 
 FACTS_FILE = Path(__file__).resolve().parent / "data" / "report_facts.csv"
 COLUMNS = ["fact_id", "group", "label", "value", "unit", "year", "area_id", "gender",
@@ -60,3 +63,72 @@ def reference(fact_id: str) -> str:
     row = fact(fact_id)
     page = "" if pd.isna(row["page"]) else f", s. {int(row['page'])}"
     return f"avsnitt {row['section']}{page}"
+
+
+# -- display ---------------------------------------------------------------------------------
+# Units whose whole values count things: one to twelve are written in words in prose
+# (Språkrådet); ratios like "2 gånger" read the same way.
+COUNT_UNITS = frozenset({"count", "persons", "respondents", "programmes", "applications",
+                         "ratio"})
+_SUFFIX = {"percent": "\u00a0%", "per_1000": " per 1\u00a0000 invånare"}
+_SOURCE_IN_NOTE = re.compile(r"källa:\s*([^;]+)")
+AXIS_LABELS = {"percent": "andel (%)", "persons": "antal personer", "count": "antal",
+               "applications": "antal ansökningar", "respondents": "antal svarande",
+               "programmes": "antal utbildningar", "per_1000": "per 1\u00a0000 invånare",
+               "sek": "kronor", "ratio": "kvot"}
+
+
+def value_text(value: float, unit: str) -> str:
+    """A fact's value for a table: Swedish digits with its unit (``85 %``, ``10,4 per
+    1 000 invånare``, ``37 miljarder kr``); counts as integers."""
+    if unit == "sek":
+        if abs(value) >= 1e9:
+            return f"{number_sv(value / 1e9)} miljarder kr"
+        return f"{number_sv(value)}\u00a0kr"
+    if unit in COUNT_UNITS - {"ratio"}:
+        return number_sv(round(value), 0)
+    return number_sv(value) + _SUFFIX.get(unit, "")
+
+
+def prose(fact_id: str, neuter: bool = False) -> str:
+    """A fact's value in running text: whole counts one to twelve in words (``fyra``;
+    ``ett`` with ``neuter``), otherwise as in tables; ``37 miljarder kronor``."""
+    row = fact(fact_id)
+    value, unit = float(row["value"]), str(row["unit"])
+    if unit in COUNT_UNITS and value.is_integer() and 1 <= value <= 12:
+        return number_word(int(value), neuter)
+    text = value_text(value, unit)
+    return text.replace("miljarder kr", "miljarder kronor") if unit == "sek" else text
+
+
+def source_text(row: pd.Series) -> str:
+    """Where a fact comes from, for a reader: ``Rapporten (2018), avsnitt 3.8, s. 17``; for
+    the few facts not printed in the report, the source named in their note."""
+    if str(row["section"]).strip():
+        page = "" if pd.isna(row["page"]) else f", s. {int(row['page'])}"
+        return f"Rapporten (2018), avsnitt {row['section']}{page}"
+    m = _SOURCE_IN_NOTE.search(str(row["note"]))
+    return m.group(1).strip() if m else "Se anmärkning"
+
+
+def display_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Facts as shown on a page: ``label``, ``value`` (with unit), ``year`` (empty where it
+    does not apply), ``source`` (report section and page) and ``note``."""
+    return pd.DataFrame({
+        "label": rows["label"].astype(str),
+        "value": [value_text(float(v), str(u)) for v, u in zip(rows["value"], rows["unit"],
+                                                                strict=True)],
+        "year": ["" if pd.isna(y) else str(int(y)) for y in rows["year"]],
+        "source": [source_text(r) for _, r in rows.iterrows()],
+        "note": [_display_note(r) for _, r in rows.iterrows()],
+    })
+
+
+def _display_note(row: pd.Series) -> str:
+    """The note without what the source column already says."""
+    if str(row["section"]).strip():
+        return str(row["note"])
+    parts = [p.strip() for p in str(row["note"]).split(";")]
+    parts = [p.replace(", därför utan avsnitt/sida", "") for p in parts
+             if p and not p.startswith("källa:")]
+    return "; ".join(parts)
