@@ -290,6 +290,223 @@ _DESCRIPTIONS_SV = {
 for _name, _text in _DESCRIPTIONS_SV.items():
     FIELDS[_name] = replace(FIELDS[_name], description_sv=_text)
 
+# Chapter 7 (07_utfall): outcomes, costs and the cost scenario (kfsk_research/outcomes.py).
+# Percent columns end in _pct (0–100), percentage-point changes in _pp, kronor in _sek.
+_KOMMUNSNITT = " Regionens värde: kommunsnitt (ovägt medel av kommuner med värde)."
+_PER_INV = (" Regionens värde: vägt med folkmängden (regionens egna kronor per invånare i "
+            "kommuner med värde).")
+for _f in (
+    Field("level", "str", "", "Nivå", "Row level: kommun, region or riket",
+          choices=("kommun", "region", "riket"),
+          description_sv="Radens nivå: kommun, region (regionens id ur konfigurationen) eller "
+                         "riket (Koladas rad 0000)."),
+    Field("refugees_employed_pct", "float", "percent", "Förvärvsarbetande flyktingar 20–64 år",
+          "Refugees and family 20–64 in gainful employment, % (Kolada N00700)", nullable=True,
+          description_sv="Skyddsbehövande och anhöriga 20–64 år som förvärvsarbetar, procent "
+                         "(SCB via Kolada N00700)." + _KOMMUNSNITT),
+    Field("refugees_employed_women_pct", "float", "percent",
+          "Förvärvsarbetande flyktingar 20–64 år, kvinnor", "N00700, women, %", nullable=True,
+          description_sv="Som N00700, kvinnor; Kolada döljer små tal." + _KOMMUNSNITT),
+    Field("refugees_employed_men_pct", "float", "percent",
+          "Förvärvsarbetande flyktingar 20–64 år, män", "N00700, men, %", nullable=True,
+          description_sv="Som N00700, män; Kolada döljer små tal." + _KOMMUNSNITT),
+    Field("refugees_employed_4_6y_pct", "float", "percent",
+          "Förvärvsarbetande flyktingar, 4–6 år i Sverige",
+          "Refugees 20–64 in work after 4–6 years in Sweden, % (N02994)", nullable=True,
+          description_sv="Förvärvsarbetande bland skyddsbehövande och anhöriga 20–64 år med "
+                         "4–6 års vistelsetid, procent (Kolada N02994); små kommuner saknar "
+                         "ofta värde." + _KOMMUNSNITT),
+    Field("refugees_employed_10y_pct", "float", "percent",
+          "Förvärvsarbetande flyktingar, 10+ år i Sverige",
+          "Refugees 20–64 in work after 10+ years in Sweden, % (N02995, until 2017)",
+          nullable=True,
+          description_sv="Som N00700 för dem med minst tio års vistelsetid, procent (Kolada "
+                         "N02995; finns bara till och med 2017)." + _KOMMUNSNITT),
+    Field("refugees_work_or_studies_pct", "float", "percent",
+          "Förvärvsarbetande eller studerande flyktingar",
+          "Refugees 20–64 in work or studies, % (N00712, from 2018)", nullable=True,
+          description_sv="Skyddsbehövande och anhöriga 20–64 år som förvärvsarbetar eller "
+                         "studerar, procent (Kolada N00712; finns från 2018)." + _KOMMUNSNITT),
+    Field("young_refugees_neet_pct", "float", "percent",
+          "Unga flyktingar utan arbete eller studier",
+          "Refugees 20–25 neither working nor studying, % (N00703)", nullable=True,
+          description_sv="Skyddsbehövande och anhöriga 20–25 år som varken förvärvsarbetar "
+                         "eller studerar, procent (Kolada N00703)." + _KOMMUNSNITT),
+    Field("refugees_employed_expected_pct", "float", "percent",
+          "Förväntat värde, förvärvsarbetande flyktingar",
+          "Kolada's expected value of N00700, % (N00485)", nullable=True,
+          description_sv="Koladas förväntade andel förvärvsarbetande flyktingar 20–64 år givet "
+                         "de boendes sammansättning och kommunens arbetsmarknad, procent "
+                         "(Kolada N00485)." + _KOMMUNSNITT),
+    Field("refugees_employed_deviation_pct", "float", "percentage points",
+          "Avvikelse från förväntat värde (procentenheter)",
+          "N00700 minus its expected value, percentage points (N00486)", nullable=True,
+          description_sv="Faktisk minus förväntad andel förvärvsarbetande flyktingar, "
+                         "procentenheter (Kolada N00486); positivt = fler i arbete än "
+                         "förväntat." + _KOMMUNSNITT),
+    Field("assistance_share_of_income_pct", "float", "percent",
+          "Försörjningsstöd, andel av nettoinkomsten (flyktingar)",
+          "Social assistance as % of net income among refugees 20–64 (N00702)", nullable=True,
+          description_sv="Försörjningsstöd som andel av nettoinkomsten bland skyddsbehövande "
+                         "och anhöriga 20–64 år, procent (Kolada N00702)." + _KOMMUNSNITT),
+    Field("monthly_payment_sek", "float", "SEK per household and month",
+          "Månadsutbetalning per flyktinghushåll (kr)",
+          "Average monthly social assistance paid to a refugee household, SEK (N31806)",
+          nullable=True,
+          description_sv="Genomsnittlig utbetalning av försörjningsstöd per flyktinghushåll "
+                         "och månad med bistånd, kronor (Socialstyrelsen via Kolada N31806)."
+                         + _KOMMUNSNITT),
+    Field("economic_assistance_per_inhabitant_sek", "float", "SEK per inhabitant",
+          "Utbetalt ekonomiskt bistånd (kr/invånare)",
+          "Economic assistance paid, all households, SEK per inhabitant (U31001)",
+          nullable=True,
+          description_sv="Utbetalt ekonomiskt bistånd till alla hushåll (inte bara "
+                         "flyktinghushåll), kronor per invånare (Kolada U31001)." + _PER_INV),
+    Field("economic_assistance_sek", "float", "SEK", "Utbetalt ekonomiskt bistånd (kr)",
+          "U31001 × population 31 Dec (N01951), SEK; region: sum over members with a value",
+          nullable=True,
+          description_sv="U31001 × folkmängden 31 december (N01951), kronor. Regionens värde: "
+                         "summan över kommuner med värde (se kolumnen för saknade kommuner)."),
+    Field("reception_cost_per_inhabitant_sek", "float", "SEK per inhabitant",
+          "Kostnad flyktingmottagande (kr/invånare)",
+          "Cost of refugee reception before external revenue, SEK per inhabitant (N40007)",
+          nullable=True,
+          description_sv="Kommunens kostnad för flyktingmottagande före externa intäkter "
+                         "(bruttokostnad minus interna intäkter och försäljning till andra "
+                         "kommuner), kronor per invånare (Kolada N40007)." + _PER_INV),
+    Field("reception_net_cost_per_inhabitant_sek", "float", "SEK per inhabitant",
+          "Nettokostnad flyktingmottagande (kr/invånare)",
+          "Net cost of refugee reception after all external revenue, SEK per inhabitant "
+          "(N40010)", nullable=True,
+          description_sv="Kommunens kostnad för flyktingmottagande minus alla externa "
+                         "intäkter, främst statlig ersättning, kronor per invånare (Kolada "
+                         "N40010); negativ när intäkterna är större än kostnaden." + _PER_INV),
+    Field("reception_revenue_per_inhabitant_sek", "float", "SEK per inhabitant",
+          "Externa intäkter flyktingmottagande (kr/invånare)",
+          "N40007 minus N40010: external revenue, mainly state compensation, SEK/inhabitant",
+          nullable=True,
+          description_sv="N40007 minus N40010: de externa intäkterna för flyktingmottagandet, "
+                         "främst statlig ersättning, kronor per invånare." + _PER_INV),
+    Field("purchased_reception_pct", "float", "percent",
+          "Köpt flyktingmottagande, andel av kostnaden",
+          "Refugee reception purchased from others, % of cost (N40014)", nullable=True,
+          description_sv="Kommunens köp av flyktingmottagande från andra, andel av kostnaden "
+                         "i procent (Kolada N40014)." + _KOMMUNSNITT),
+    Field("in_region", "bool", "", "I regionen", "Member of the report's region",
+          description_sv="Om kommunen tillhör rapportens region."),
+    Field("received_wave", "float", "persons", "Mottagna 2015–2017",
+          "Kommunmottagna summed over 2015–2017 (N01986)", nullable=True,
+          description_sv="Kommunmottagna summerat över 2015, 2016 och 2017 (Kolada N01986); "
+                         "tomt om något år saknas."),
+    Field("population_before_wave", "float", "persons", "Folkmängd 31/12 2014",
+          "Population on 31 Dec 2014 (N01951)", nullable=True,
+          description_sv="Folkmängd 31 december 2014 (Kolada N01951), nämnaren för mottagna "
+                         "2015–2017 per 1\u00a0000 invånare."),
+    Field("received_wave_per_1000", "float", "per 1,000 inhabitants",
+          "Mottagna 2015–2017 per 1\u00a0000 invånare",
+          "Received 2015–2017 per 1,000 inhabitants on 31 Dec 2014", nullable=True,
+          description_sv="Kommunmottagna 2015–2017 per 1\u00a0000 invånare 31 december 2014, "
+                         "med 95 % Poissonintervall."),
+    Field("exits_work_share", "float", "share 0-1", "Andel i arbete efter avslut",
+          "Share of leavers in work 90 days after leaving (N00971)", nullable=True,
+          description_sv="Andel av dem som lämnat etableringsuppdraget som arbetar 90 dagar "
+                         "efter avslut (Kolada N00971); i CSV 0–1, med 95 % Wilsonintervall "
+                         "över antalet som lämnat (N00964)."),
+    Field("exits_programme_share", "float", "share 0-1", "Andel i arbetsmarknadsprogram",
+          "Share of leavers in labour-market programmes after 90 days (N00991)",
+          nullable=True,
+          description_sv="Andel av dem som lämnat etableringsuppdraget som deltar i "
+                         "arbetsmarknadspolitiska program 90 dagar efter avslut (Kolada "
+                         "N00991); i CSV 0–1."),
+    Field("projection_year", "int", "year", "Scenarioår", "1 … horizon_years",
+          description_sv="Scenariots år räknat från utgåvans sista dataår (1 = året efter)."),
+    Field("leavers", "float", "persons per year", "Lämnar etableringen per år",
+          "Leavers per year assumed in the scenario", nullable=True,
+          description_sv="Personer per år som antas lämna etableringsuppdraget i scenariot "
+                         "(N00964 sista dataåret, eller angivet värde fördelat efter N00964)."),
+    Field("monthly_payment_imputed", "bool", "", "Regionens snitt använt",
+          "True where a member lacks N31806 and the region's kommunsnitt is used",
+          nullable=True,
+          description_sv="Sant där kommunen saknar N31806 och regionens kommunsnitt används i "
+                         "scenariot."),
+    *[Field(f"scenario_households_{_c}", "float", "households",
+            f"Hushåll med försörjningsstöd ({_sv})",
+            f"Households on assistance in the scenario, {_c} case", nullable=True,
+            description_sv=f"Scenariots antal hushåll med försörjningsstöd, {_sv}: år t × "
+                           "lämnar × (1 − andel i arbete) × andel med stöd / vuxna per "
+                           "hushåll.")
+      for _c, _sv in (("low", "lågt"), ("central", "huvudfall"), ("high", "högt"))],
+    *[Field(f"scenario_cost_{_c}_sek", "float", "SEK per year",
+            f"Scenario: försörjningsstöd per år, {_sv} (kr)",
+            f"Projected yearly social-assistance cost, {_c} case, SEK", nullable=True,
+            description_sv=f"Scenariots kostnad för försörjningsstöd under året, {_sv}: "
+                           "hushåll × månadsutbetalning × månader, kronor i löpande priser. "
+                           "Ett scenario, ingen prognos.")
+      for _c, _sv in (("low", "lågt fall"), ("central", "huvudfall"), ("high", "högt fall"))],
+    Field("economic_assistance_base_sek", "float", "SEK",
+          "Utbetalt ekonomiskt bistånd, utgångsåret (kr)",
+          "U31001 × population in the edition's last data year, SEK", nullable=True,
+          description_sv="Utbetalt ekonomiskt bistånd (U31001 × folkmängd) utgåvans sista "
+                         "dataår, kronor; för regionen över samma kommuner som jämförs."),
+    Field("economic_assistance_change_sek", "float", "SEK",
+          "Förändring av utbetalt bistånd sedan utgångsåret (kr)",
+          "Economic assistance paid in the year minus the base year, SEK", nullable=True,
+          description_sv="Utbetalt ekonomiskt bistånd året minus utgångsåret, kronor i löpande "
+                         "priser; gäller alla hushåll, så jämförelsen med scenariot är bara "
+                         "en fingervisning."),
+    Field("assistance_share_of_income_base_pct", "float", "percent",
+          "Försörjningsstöd, andel av nettoinkomsten, utgångsåret",
+          "N00702 in the edition's last data year, %", nullable=True,
+          description_sv="N00702 utgåvans sista dataår, procent; regionen: kommunsnitt."),
+    Field("assistance_share_of_income_change_pp", "float", "percentage points",
+          "Förändring i försörjningsstödets andel (procentenheter)",
+          "N00702 in the year minus the base year, percentage points", nullable=True,
+          description_sv="N00702 året minus utgångsåret, procentenheter; regionen: "
+                         "kommunsnitt av kommunernas förändring."),
+    Field("parameter", "str", "", "Parameter", "Scenario parameter name",
+          description_sv="Parameterns namn i kapitlets parametercell (papermill -p, kfsk build "
+                         "-p)."),
+    Field("parameter_value", "float", "see unit", "Värde", "Value used in the scenario",
+          description_sv="Värdet som scenariot räknade med, i parameterns enhet."),
+    Field("default_value", "float", "see unit", "Standardvärde", "Default from data or "
+          "assumption", nullable=True,
+          description_sv="Värdet utan angiven parameter: ur datan eller ett antagande."),
+    Field("overridden", "bool", "", "Angivet vid körningen", "Given with -p",
+          description_sv="Sant om värdet angavs vid körningen i stället för standardvärdet."),
+    Field("reasoning", "str", "", "Källa och motivering", "Source and reasoning",
+          description_sv="Varifrån standardvärdet kommer eller varför antagandet gjorts."),
+    Field("parameter_label", "str", "", "Beskrivning", "What the parameter is",
+          description_sv="Vad parametern anger."),
+    Field("parameter_unit", "str", "", "Enhet", "Unit of the parameter",
+          description_sv="Parameterns enhet, t.ex. andel 0–1 eller kronor per hushåll och "
+                         "månad."),
+):
+    FIELDS[_f.name] = _f
+# Per-column gap counts of region rows and 95 % interval bounds, labelled from their column.
+for _base in ("refugees_employed_women_pct", "refugees_employed_men_pct",
+              "refugees_employed_4_6y_pct", "refugees_employed_10y_pct",
+              "refugees_work_or_studies_pct", "young_refugees_neet_pct",
+              "refugees_employed_expected_pct", "refugees_employed_deviation_pct",
+              "monthly_payment_sek", "economic_assistance_per_inhabitant_sek",
+              "reception_cost_per_inhabitant_sek", "reception_net_cost_per_inhabitant_sek",
+              "reception_revenue_per_inhabitant_sek", "purchased_reception_pct",
+              "economic_assistance_sek", "population"):
+    _b = FIELDS[_base]
+    FIELDS[f"{_base}_municipalities_missing"] = Field(
+        f"{_base}_municipalities_missing", "int", "count", f"Kommuner utan värde: {_b.label_sv}",
+        f"Members without a value of {_base}", nullable=True,
+        description_sv=f"På regionens rader: antal medlemskommuner utan värde för "
+                       f"”{_b.label_sv}”.")
+for _base, _how in (("received_wave_per_1000", "exakt Poisson"), ("exits_work_share", "Wilson"),
+                    ("received_per_1000", "exakt Poisson")):
+    _b = FIELDS[_base]
+    for _end, _sv, _en in (("low", "Nedre", "Lower"), ("high", "Övre", "Upper")):
+        FIELDS[f"{_base}_ci_{_end}"] = Field(
+            f"{_base}_ci_{_end}", "float", _b.unit, f"{_sv} gräns 95 %: {_b.label_sv}",
+            f"{_en} bound of the 95 % interval of {_base}", nullable=True,
+            description_sv=f"{_sv} gräns för 95 % konfidensintervall ({_how}) för "
+                           f"”{_b.label_sv}”; visar hur mycket slumpen kan påverka små tal.")
+
 
 def field(name: str) -> Field:
     """Return the definition of column ``name``."""

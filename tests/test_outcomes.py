@@ -1,0 +1,261 @@
+"""Chapter 7 (outcomes and costs): intervals, region values and the cost scenario.
+
+Expected values are read by hand from the snapshot CSVs (file and line cited; line 1
+is the header) and computed on paper, not with the package.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from kfsk_research import outcomes
+from kfsk_research.indicators.outcomes import (
+    ScenarioParameters,
+    distribute,
+    interval_uncertain,
+    poisson_rate_ci,
+    region_values,
+    scenario_cost,
+    wilson_interval,
+    wilson_share_ci,
+)
+
+BLEKINGE = ["1060", "1080", "1081", "1082", "1083"]
+
+
+# -- intervals ----------------------------------------------------------------------------
+
+def test_poisson_interval_matches_tabulated_exact_limits() -> None:
+    # Garwood limits for k = 10 (standard tables): 4.795, 18.390; for k = 0: 0, 3.689
+    frame = pd.DataFrame({"k": [10.0, 0.0, None, 5.0], "n": [1000.0, 1000.0, 1000.0, 0.0]})
+    out = poisson_rate_ci(frame, "k", "n", "rate")
+    assert out["rate_ci_low"][0] == pytest.approx(4.795, abs=1e-3)
+    assert out["rate_ci_high"][0] == pytest.approx(18.390, abs=1e-3)
+    assert out["rate_ci_low"][1] == 0.0
+    assert out["rate_ci_high"][1] == pytest.approx(3.689, abs=1e-3)
+    assert out[["rate_ci_low", "rate_ci_high"]].iloc[2:].isna().all().all()  # gap, zero pop
+
+
+def test_wilson_interval_matches_hand_computation() -> None:
+    # p = 0.5, n = 10: centre 0.5, half = 1.96/(1+0.38415)·sqrt(0.025+0.009604) = 0.2634
+    low, high = wilson_interval(0.5, 10)
+    assert (low, high) == (pytest.approx(0.2366, abs=1e-4), pytest.approx(0.7634, abs=1e-4))
+    low, high = wilson_interval(0.0, 20)  # never below 0, upper 3.84/(20+3.84) = 0.1611
+    assert low == 0.0 and high == pytest.approx(0.1611, abs=1e-4)
+    assert all(math.isnan(v) for v in wilson_interval(0.3, 0))
+    pct = wilson_share_ci(pd.DataFrame({"s": [50.0], "n": [10]}), "s", "n", scale=100)
+    assert pct["s_ci_low"][0] == pytest.approx(23.66, abs=0.01)
+
+
+def test_interval_flag_uses_stated_width() -> None:
+    frame = pd.DataFrame({"x": [10.0, 10.0, None], "x_ci_low": [9.0, 4.0, None],
+                          "x_ci_high": [11.0, 17.0, None]})
+    assert interval_uncertain(frame, "x", 5.0).tolist() == [False, True, False]
+    assert interval_uncertain(frame, "x", 0.5, relative=True).tolist() == [False, True, False]
+
+
+# -- region values ------------------------------------------------------------------------
+
+def test_region_values_unweighted_mean_of_members_with_a_value() -> None:
+    frame = pd.DataFrame({"municipality_id": ["a", "b", "c", "x"], "year": [2020] * 4,
+                          "v": [10.0, None, 30.0, 99.0], "w": [1.0, 2.0, None, 5.0],
+                          "pop": [100.0, 100.0, 300.0, 1.0]})
+    out = region_values(frame, ["v", "w"], ["a", "b", "c"], weights={"w": "pop"})
+    row = out.iloc[0]
+    assert row["v"] == 20.0 and row["n_municipalities"] == 2
+    assert row["municipalities_missing"] == 1
+    assert row["w"] == pytest.approx((1 * 100 + 2 * 100) / 200)  # weighted, c lacks w
+    assert row["w_municipalities_missing"] == 1
+
+
+# -- the scenario on a toy region ---------------------------------------------------------
+
+def _params(**kw) -> ScenarioParameters:
+    base = {"leavers": None, "employed_share": 0.4, "assistance_share": 0.5,
+            "persons_per_household": 1.5, "monthly_payment": None, "months": 10,
+            "horizon_years": 3, "spread": 0.1}
+    return ScenarioParameters(**{**base, **kw})
+
+
+def test_scenario_formula_and_cases() -> None:
+    base = pd.DataFrame({"municipality_id": ["a"], "leavers": [30.0],
+                         "monthly_payment": [8000.0]})
+    out = scenario_cost(base, _params(), 2018)
+    # year 1: 30 × 0.6 × 0.5 / 1.5 = 6 households × 8 000 × 10 = 480 000 kr
+    assert out["scenario_cost_central_sek"].tolist() == pytest.approx([480_000, 960_000,
+                                                                       1_440_000])
+    assert out["year"].tolist() == [2018, 2019, 2020]
+    # low: 30 × 0.5 × 0.4 / 1.5 = 4 households; high: 30 × 0.7 × 0.6 / 1.5 = 8.4
+    assert out["scenario_households_low"][0] == pytest.approx(4.0)
+    assert out["scenario_households_high"][0] == pytest.approx(8.4)
+
+
+def test_scenario_parameters_are_checked() -> None:
+    with pytest.raises(ValueError, match="employed_share"):
+        _params(employed_share=1.5).check()
+    with pytest.raises(ValueError, match="months"):
+        _params(months=13).check()
+
+
+def test_distribute_keeps_the_total() -> None:
+    split = distribute(100.0, pd.Series([1.0, 3.0, None]))
+    assert split.tolist() == [25.0, 75.0, 0.0]
+
+
+# -- tables from the snapshot -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def blekinge(config):
+    return config.region("blekinge")
+
+
+@pytest.fixture(scope="module")
+def skane(config):
+    return config.region("skane")
+
+
+def _row(frame: pd.DataFrame, code: str, year: int) -> pd.Series:
+    hit = frame[(frame["municipality_id"] == code) & (frame["year"] == year)]
+    assert len(hit) == 1, (code, year)
+    return hit.iloc[0]
+
+
+def test_employment_refugees_by_hand(dataset_2018, skane) -> None:
+    members = dataset_2018.registry.members(skane)
+    table = outcomes.employment_refugees(dataset_2018, members, skane,
+                                         list(range(2013, 2023)))
+    # kolada/N00700.csv line 5373: N00700,1280,2022,T,62.52568264 (Malmö)
+    assert _row(table, "1280", 2022)["refugees_employed_pct"] == pytest.approx(62.52568264)
+    # line 5189: N00700,1275,2022,T,55.7195572 (Perstorp); 5187/5188: K 45.188…, M 64.026…
+    perstorp = _row(table, "1275", 2022)
+    assert perstorp["refugees_employed_pct"] == pytest.approx(55.7195572)
+    assert perstorp["refugees_employed_women_pct"] == pytest.approx(45.18828452)
+    assert perstorp["refugees_employed_men_pct"] == pytest.approx(64.02640264)
+    # line 30: N00700,0000,2022,T,67.73561872 (Sweden is Kolada's own row)
+    assert _row(table, "0000", 2022)["refugees_employed_pct"] == pytest.approx(67.73561872)
+    region = _row(table, "skane", 2022)
+    assert region["level"] == "region" and region["n_municipalities"] == 33
+    # N00712 starts in 2018, N02995 stops in 2017 (data/README.md): gaps stay gaps
+    assert pd.isna(_row(table, "skane", 2017)["refugees_work_or_studies_pct"])
+    assert pd.isna(region["refugees_employed_10y_pct"])
+    assert region["refugees_employed_10y_pct_municipalities_missing"] == 33
+    assert set(table["level"]) == {"kommun", "region", "riket"}
+    assert len(table) == (33 + 2) * 10
+
+
+def test_expected_vs_actual_by_hand(dataset_2018, blekinge) -> None:
+    members = dataset_2018.registry.members(blekinge)
+    table = outcomes.expected_vs_actual(dataset_2018, members, blekinge, [2022])
+    # kolada/N00486.csv line 946: N00486,1082,2022,T,0.90677966 (Karlshamn, above zero)
+    assert _row(table, "1082", 2022)["refugees_employed_deviation_pct"] == pytest.approx(
+        0.90677966)
+    # line 936: N00486,1081,2022,T,-9.80688424 (Ronneby, below); N00485.csv line 936: 63.3
+    ronneby = _row(table, "1081", 2022)
+    assert ronneby["refugees_employed_deviation_pct"] == pytest.approx(-9.80688424)
+    assert ronneby["refugees_employed_expected_pct"] == pytest.approx(63.3)
+    # region: mean of lines 916, 926, 936, 946, 956
+    mean = (-0.15508021 - 2.51831502 - 9.80688424 + 0.90677966 - 2.21638734) / 5
+    assert _row(table, "blekinge", 2022)["refugees_employed_deviation_pct"] == pytest.approx(
+        mean)
+
+
+def test_costs_reception_by_hand(dataset_2018, skane, blekinge) -> None:
+    members = dataset_2018.registry.members(skane)
+    table = outcomes.costs_reception(dataset_2018, members, skane, [2017, 2022])
+    malmo = _row(table, "1280", 2022)  # Skåne's largest municipality
+    # kolada/N40010.csv line 3284: N40010,1280,2022,T,-10.697386
+    assert malmo["reception_net_cost_per_inhabitant_sek"] == pytest.approx(-10.697386)
+    # N40007.csv line 2931: 366.962619 → external revenue 366.962619 + 10.697386
+    assert malmo["reception_revenue_per_inhabitant_sek"] == pytest.approx(377.660005)
+    # line 3279: N40010,1280,2017,T,-390.192217
+    assert _row(table, "1280", 2017)["reception_net_cost_per_inhabitant_sek"] == \
+        pytest.approx(-390.192217)
+    members = dataset_2018.registry.members(blekinge)
+    table = outcomes.costs_reception(dataset_2018, members, blekinge, [2022])
+    region = _row(table, "blekinge", 2022)
+    # U31001.csv lines 1167–1219 × N01951.csv lines 9796–10144 (Blekinge 2022)
+    total = (137.5959419 * 13159 + 667.8880957 * 66682 + 1276.296136 * 29169
+             + 878.2990129 * 32216 + 366.550531 * 17514)
+    assert region["economic_assistance_sek"] == pytest.approx(total)
+    assert region["economic_assistance_per_inhabitant_sek"] == pytest.approx(
+        total / (13159 + 66682 + 29169 + 32216 + 17514))
+
+
+def test_reception_vs_employment_poisson(dataset_2018, blekinge) -> None:
+    members = dataset_2018.registry.members(blekinge)
+    table = outcomes.reception_vs_employment(dataset_2018, members, 2022)
+    assert len(table) == 290 and table["in_region"].sum() == 5
+    ronneby = table.set_index("municipality_id").loc["1081"]
+    # N01986.csv lines 2975, 2978, 2981: 602 + 635 + 525; N01951.csv line 9946: 28221
+    assert ronneby["received_wave"] == 1762
+    assert ronneby["received_wave_per_1000"] == pytest.approx(1762 / 28221 * 1000)
+    assert ronneby["received_wave_per_1000_ci_low"] < 62.44 < ronneby[
+        "received_wave_per_1000_ci_high"]
+    # a normal approximation gives ±1.96·sqrt(1762)/28.221 = ±2.92 per 1,000
+    width = ronneby["received_wave_per_1000_ci_high"] - ronneby["received_wave_per_1000_ci_low"]
+    assert width == pytest.approx(2 * 2.92, abs=0.05)
+
+
+# -- the scenario by hand: Blekinge, edition 2023 (data year 2022) ------------------------
+
+def test_central_scenario_by_hand_blekinge_2023(dataset_2018, blekinge) -> None:
+    members = dataset_2018.registry.members(blekinge)
+    assert members == BLEKINGE
+    defaults = outcomes.scenario_defaults(dataset_2018, members, 2022)
+    # N02994.csv lines 1517, 1537, 1557, 1577, 1593 (2022, T): kommunsnitt / 100
+    employed = (53.030303 + 56.183745 + 37.377049 + 53.781512 + 57.627118) / 5 / 100
+    assert defaults["employed_share"]["value"] == pytest.approx(employed)
+    # N00964.csv lines 2398, 2425, 2452, 2479, 2503: 6 + 41 + 27 + 32 + 7
+    assert defaults["leavers"]["value"] == 113
+    params, overridden = outcomes.resolve_parameters(defaults, {})
+    table = outcomes.scenario_cost_table(dataset_2018, members, blekinge, params, overridden,
+                                         2022)
+    # per municipality leavers × N31806 (lines 1773–1857): Σ = 903 577.01 kr
+    leavers_x_pay = (6 * 2164.54545455 + 41 * 7474.07394113 + 27 * 7400.28187919
+                     + 32 * 9856.32575758 + 7 * 9848.95287958)
+    # × (1 − 0.516) × 0.5 / 1.5 × 10 months = 1 457 773 kr in 2023, three times that in 2025
+    by_hand = leavers_x_pay * (1 - employed) * 0.5 / 1.5 * 10
+    assert by_hand == pytest.approx(1_457_773, abs=1)
+    region = table[table["level"] == "region"].set_index("year")
+    assert region.loc[2023, "scenario_cost_central_sek"] == pytest.approx(by_hand)
+    assert region.loc[2025, "scenario_cost_central_sek"] == pytest.approx(3 * by_hand)
+    assert region.loc[2023, "n_municipalities"] == 5
+    # an override changes the result by the expected factor: (1 − 0.3) / (1 − 0.516)
+    params3, over3 = outcomes.resolve_parameters(defaults, {"employed_share": 0.3})
+    table3 = outcomes.scenario_cost_table(dataset_2018, members, blekinge, params3, over3,
+                                          2022)
+    region3 = table3[table3["level"] == "region"].set_index("year")
+    assert region3.loc[2023, "scenario_cost_central_sek"] == pytest.approx(
+        by_hand * 0.7 / (1 - employed))
+    params_tab = outcomes.parameter_table(defaults, params3, over3).set_index("parameter")
+    assert params_tab.loc["employed_share", "overridden"]
+    assert params_tab.loc["employed_share", "parameter_value"] == 0.3
+
+
+def test_scenario_vs_outcome_holds_only_known_years(dataset_2018, blekinge) -> None:
+    members = dataset_2018.registry.members(blekinge)
+    defaults = outcomes.scenario_defaults(dataset_2018, members, 2022)
+    params, overridden = outcomes.resolve_parameters(defaults, {})
+    scenario = outcomes.scenario_cost_table(dataset_2018, members, blekinge, params,
+                                            overridden, 2022)
+    table = outcomes.scenario_vs_outcome(dataset_2018, members, blekinge, scenario, 2022)
+    assert table.empty and "economic_assistance_change_sek" in table.columns
+
+
+def test_scenario_vs_outcome_skane_2018(dataset_2018, skane) -> None:
+    members = dataset_2018.registry.members(skane)
+    defaults = outcomes.scenario_defaults(dataset_2018, members, 2017)
+    params, overridden = outcomes.resolve_parameters(defaults, {})
+    scenario = outcomes.scenario_cost_table(dataset_2018, members, skane, params, overridden,
+                                            2017)
+    table = outcomes.scenario_vs_outcome(dataset_2018, members, skane, scenario, 2017)
+    region = table[table["level"] == "region"].set_index("year")
+    assert list(region.index) == [2018, 2019, 2020]
+    # U31001 lacks Burlöv and Vellinge in 2017 and Bjuv in 2019 (data/README.md)
+    assert region["n_municipalities"].tolist() == [31, 30, 31]
+    malmo = _row(table, "1280", 2020)
+    assert malmo["economic_assistance_change_sek"] == pytest.approx(
+        malmo["economic_assistance_sek"] - malmo["economic_assistance_base_sek"])
