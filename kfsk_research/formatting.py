@@ -69,3 +69,27 @@ def percent_sv(share: float | None, decimals: int = 1) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "–"
     return number_sv(float(share) * 100, decimals) + "\u00a0%"
+
+
+def signed_sv(value: float | None, decimals: int = 0) -> str:
+    """A difference with its sign: ``+0,45``, ``−19`` (minus sign U+2212), ``0``; missing →
+    ``–``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = number_sv(abs(value), decimals)
+    if round(abs(value), decimals) == 0:
+        return text
+    return ("+" if value > 0 else "\u2212") + text
+
+
+_ORDINALS = ("första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjunde", "åttonde",
+             "nionde", "tionde", "elfte", "tolfte")
+
+
+def ordinal_sv(n: int) -> str:
+    """``3`` → ``tredje`` (one to twelve in words), ``15`` → ``15:e``, ``21`` → ``21:a``."""
+    n = int(n)
+    if 1 <= n <= 12:
+        return _ORDINALS[n - 1]
+    suffix = ":a" if n % 10 in (1, 2) and n % 100 not in (11, 12) else ":e"
+    return f"{n}{suffix}"

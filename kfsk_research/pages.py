@@ -10,22 +10,43 @@ import html
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
-max-width:1000px;margin:0 auto;padding:1.5rem;color:#222;line-height:1.5}
+max-width:1000px;margin:0 auto;padding:1.5rem;color:#222;line-height:1.5;
+overflow-wrap:break-word}
 nav{font-size:.9rem;margin-bottom:1rem;border-bottom:1px solid #ddd;padding-bottom:.5rem}
 nav a{margin-right:.8rem}
 a{color:#1f5fa8}
+code{overflow-wrap:anywhere}
+pre{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:1rem 0;font-size:.85rem;display:block;overflow-x:auto;
 max-width:100%}
+.table-wrap{overflow-x:auto;max-width:100%;margin:1rem 0}
+.table-wrap table{display:table;margin:0}
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top;
-max-width:30rem;overflow-wrap:anywhere}
+max-width:30rem}
 th{background:#f3f3f3}
+td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 caption{caption-side:top;text-align:left;font-weight:600;padding:.3rem 0}
-img{max-width:100%;height:auto}
+img,svg{max-width:100%;height:auto}
+figure{margin:1rem 0}
+figcaption{font-size:.9rem;color:#444}
 .kfsk-notice{border-left:4px solid #d6604d;background:#fff4f0;padding:.6rem 1rem;margin:1rem 0}
-.status-reproduced{background:#e7f5e7}.status-within{background:#f3f8e2}
-.status-differs{background:#fdecea}.status-no{background:#f3f3f3}
+.status-reproduced,.status-consistent{background:#e7f5e7}.status-within{background:#f3f8e2}
+.status-differs,.status-inconsistent{background:#fdecea}.status-no{background:#f3f3f3}
+.findings li{margin:.4rem 0}
 .anchor-link{display:none}
 footer{margin-top:2rem;font-size:.8rem;color:#555;border-top:1px solid #ddd;padding-top:.5rem}
+@media (max-width:600px){body{padding:.75rem}th,td{max-width:16rem}}
+@media print{
+nav,.anchor-link{display:none}
+body{max-width:none;padding:0;font-size:10pt;color:#000}
+a{color:inherit;text-decoration:none}
+table,.table-wrap table{display:table;overflow:visible}
+.table-wrap{overflow:visible}
+thead{display:table-header-group}
+tr,img,svg,figure{break-inside:avoid}
+h1,h2,h3,caption{break-after:avoid}
+.jp-OutputArea-output,.output_area,.jp-Cell-outputWrapper{break-inside:avoid}
+}
 """
 
 ATTRIBUTION = (
@@ -52,3 +73,21 @@ def link_list(items: list[tuple[str, str]]) -> str:
     """``<ul>`` of escaped links."""
     lis = "".join(f'<li><a href="{html.escape(h)}">{html.escape(t)}</a></li>' for t, h in items)
     return f"<ul>{lis}</ul>"
+
+
+def table_html(header: list[str], rows: list[list[str]], numeric: frozenset[int] = frozenset(),
+               caption: str = "", row_classes: list[str] | None = None) -> str:
+    """A table in a scroll container; ``header`` is escaped, ``rows`` are trusted HTML
+    cells; columns in ``numeric`` are right-aligned and never wrapped (``class="num"``)."""
+    def attr(i: int) -> str:
+        return ' class="num"' if i in numeric else ""
+
+    head = "".join(f"<th{attr(i)}>{html.escape(h)}</th>" for i, h in enumerate(header))
+    body = []
+    for n, cells in enumerate(rows):
+        cls = f' class="{row_classes[n]}"' if row_classes and row_classes[n] else ""
+        body.append(f"<tr{cls}>" + "".join(f"<td{attr(i)}>{c}</td>"
+                                             for i, c in enumerate(cells)) + "</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (f'<div class="table-wrap"><table class="kfsk-table">{cap}<thead><tr>{head}</tr>'
+            f"</thead><tbody>{''.join(body)}</tbody></table></div>")
