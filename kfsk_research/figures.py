@@ -22,11 +22,47 @@ def save_png(fig, path: Path) -> Path:
     return path
 
 
-def _finish(fig, ax, title: str, source: str, ylabel: str = "") -> None:
+def source_line(*sources: str) -> str:
+    """One source line: ``Källa: A; B`` from ``"Källa: A"``, ``"Källa: B"`` (each "Källa:"
+    prefix dropped, duplicates removed, order kept)."""
+    parts = []
+    for s in sources:
+        for raw in str(s).split("; Källa: "):
+            piece = raw.removeprefix("Källa: ").strip()
+            if piece and piece not in parts:
+                parts.append(piece)
+    return "Källa: " + "; ".join(parts)
+
+
+def sv_formatter(decimals: int | None = None, percent: bool = False):
+    """A tick formatter with decimal comma and no-break thousands (``0,5``, ``1 000``)."""
+    from matplotlib.ticker import FuncFormatter
+
+    from kfsk_research.formatting import number_sv
+
+    def fmt(v, _pos):
+        d = decimals if decimals is not None else (0 if float(v).is_integer() else 1)
+        return number_sv(v, d) + ("\u00a0%" if percent else "")
+
+    return FuncFormatter(fmt)
+
+
+def _label(v: float, percent: bool = False) -> str:
+    from kfsk_research.formatting import number_sv
+
+    if percent:
+        return number_sv(v, 0) + "\u00a0%"
+    return number_sv(v, 0 if float(v).is_integer() else 1)
+
+
+def _finish(fig, ax, title: str, source: str, ylabel: str = "", *, wrap: int = 75) -> None:
+    import textwrap
+
+    title = "\n".join(textwrap.wrap(title, wrap))
     ax.set_title(title, fontsize=11, loc="left")
     ax.set_ylabel(ylabel)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.text(0.01, 0.01, source, fontsize=7, color="#444444")
+    fig.text(0.01, 0.01, source_line(source), fontsize=7, color="#444444")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
 
 
@@ -60,11 +96,11 @@ def grouped_bars(
                    hatch="///")
         for p, v, b in zip(pos, vals, bounds, strict=True):
             if pd.isna(v) and not pd.isna(b):
-                text, y = f"minst {b:,.0f}", b
+                text, y = f"minst {_label(b)}", b
             else:
-                text = "saknas" if pd.isna(v) else (f"{v:.0f} %" if percent else f"{v:,.0f}")
+                text = "saknas" if pd.isna(v) else _label(v, percent)
                 y = 0 if pd.isna(v) else v
-            ax.annotate(text.replace(",", " "), (p, y), ha="center", va="bottom", fontsize=7,
+            ax.annotate(text, (p, y), ha="center", va="bottom", fontsize=7,
                         rotation=90 if pd.isna(v) else 0)
     ax.set_xticks(range(len(xs)), [str(v) for v in xs])
     handles, _ = ax.get_legend_handles_labels()
@@ -73,8 +109,11 @@ def grouped_bars(
 
         handles.append(Patch(facecolor="white", edgecolor="#444444", hatch="///",
                              label="streckat: minst (kommun saknar värde)"))
-    ax.legend(handles=handles, frameon=False, fontsize=8)
+    # legend outside the plotting area: it never covers a bar or its label
+    ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0))
     ax.set_ylim(top=ax.get_ylim()[1] * 1.15)
+    ax.yaxis.set_major_formatter(sv_formatter(percent=percent))
     _finish(fig, ax, title, source, ylabel)
     return fig
 
@@ -94,11 +133,57 @@ def ranked_bars(
     vals = data[value].astype("float64")
     ax.barh(data[label].astype(str), vals.fillna(0), color=cols)
     for i, v in enumerate(vals):
-        text = "saknas" if pd.isna(v) else (f"{v:,.0f}".replace(",", " ") if float(v).is_integer()
-                                            else f"{v:.1f}".replace(".", ","))
+        text = "saknas" if pd.isna(v) else _label(v)
         ax.annotate(text, (
             0 if pd.isna(v) else v, i), va="center", fontsize=7, xytext=(2, 0),
             textcoords="offset points")
     ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_formatter(sv_formatter())
     _finish(fig, ax, title, source)
+    return fig
+
+
+def paired_panels(
+    frame: pd.DataFrame, panel: str, panels: dict[str, str], x: str, group: str, value: str,
+    title: str, source: str, *, percent: bool = True, ylabel: str = "",
+):
+    """Small multiples: one panel per value of ``panel`` (titles from ``panels``), each
+    with bars by ``x`` paired by ``group`` (gender colours); one shared y scale; gaps are
+    labelled "saknas" instead of drawn as zero."""
+    import textwrap
+
+    import matplotlib.pyplot as plt
+
+    xs = list(dict.fromkeys(frame[x]))
+    groups = list(dict.fromkeys(frame[group]))
+    scale = 100 if percent else 1
+    top = float(frame[value].max(skipna=True) or 0) * scale
+    fig, axes = plt.subplots(1, len(panels), figsize=(8.0, 3.6), sharey=True)
+    axes = list(axes) if len(panels) > 1 else [axes]
+    width = 0.8 / max(len(groups), 1)
+    for ax, (key, heading) in zip(axes, panels.items(), strict=True):
+        part = frame[frame[panel] == key]
+        for j, g in enumerate(groups):
+            rows = part[part[group] == g].set_index(x).reindex(xs)
+            pos = [i + (j - (len(groups) - 1) / 2) * width for i in range(len(xs))]
+            vals = rows[value].astype("float64") * scale
+            ax.bar(pos, vals.fillna(0), width=width * 0.95, color=GENDER_COLOURS.get(g),
+                   label=GENDER_LABELS.get(g, str(g)))
+            for p, v in zip(pos, vals, strict=True):
+                ax.annotate("saknas" if pd.isna(v) else _label(v, percent), (p, 0 if pd.isna(v)
+                            else v), ha="center", va="bottom", fontsize=6.5,
+                            rotation=90 if pd.isna(v) else 0)
+        ax.set_xticks(range(len(xs)), [str(v) for v in xs])
+        ax.set_title(heading, fontsize=9, loc="left")
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.yaxis.set_major_formatter(sv_formatter(percent=percent))
+    axes[0].set_ylabel(ylabel)
+    axes[0].set_ylim(0, max(top, 1) * 1.2)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper right", frameon=False, fontsize=8, ncols=2,
+               bbox_to_anchor=(0.99, 0.99))
+    fig.text(0.01, 0.985, "\n".join(textwrap.wrap(title, 62)), fontsize=11, va="top")
+    fig.set_label(title)
+    fig.text(0.01, 0.01, source_line(source), fontsize=7, color="#444444")
+    fig.tight_layout(rect=(0, 0.04, 1, 0.86))
     return fig

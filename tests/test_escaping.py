@@ -45,9 +45,9 @@ def test_html_table_escapes_headers_cells_and_caption() -> None:
     assert "<b>" not in out
     assert f"<td>Malmö{ESCAPED}</td>" in out
     assert "<td>A &amp; B</td>" in out
-    assert "<th>&lt;b&gt;col&lt;/b&gt;</th>" in out
+    assert ">&lt;b&gt;col&lt;/b&gt;</th>" in out  # numeric column: <th class="num">
     assert f"<caption>Tabell {ESCAPED}</caption>" in out
-    assert out.count("<td>–</td>") == 2  # None and NaN are gaps, not text
+    assert out.count(">–</td>") == 2  # None and NaN are gaps, not text
     assert out.count("<script") == 0
 
 
