@@ -93,3 +93,9 @@ def ordinal_sv(n: int) -> str:
         return _ORDINALS[n - 1]
     suffix = ":a" if n % 10 in (1, 2) and n % 100 not in (11, 12) else ":e"
     return f"{n}{suffix}"
+
+
+def genitive_sv(name: str) -> str:
+    """Swedish genitive of a name: ``Blekinge`` → ``Blekinges``, ``Skåne län`` → ``Skåne
+    läns``; names ending in s, x or z take no extra s (``Västerås``)."""
+    return name if name[-1:].lower() in ("s", "x", "z") else name + "s"

