@@ -97,6 +97,45 @@ TABLES: dict[str, Entry] = {
         "Mottagna enligt Kolada och Migrationsverket",
         "Kommunmottagna per kommun och år i Kolada (N01986) och i Migrationsverkets filer, "
         "och skillnaden."),
+    # chapter 7 (07_utfall): one row per unit and year (members, the region, Sweden 0000)
+    "employment_refugees": Entry(
+        "Flyktingar i arbete, tio år",
+        "Förvärvsarbetande skyddsbehövande och anhöriga 20–64 år, totalt och per kön "
+        "(N00700), efter 4–6 och 10+ år i Sverige (N02994, N02995), i arbete eller studier "
+        "(N00712) och unga utan arbete eller studier (N00703), procent; regionen som "
+        "kommunsnitt, riket som Koladas rad 0000. " + _KOLADA + " (SCB)."),
+    "expected_vs_actual": Entry(
+        "Flyktingar i arbete mot förväntat värde",
+        "Faktisk andel i arbete (N00700), SKR:s förväntade värde (N00485) och avvikelsen i "
+        "procentenheter (N00486); regionen som kommunsnitt. " + _KOLADA + " (SCB, SKR)."),
+    "costs_reception": Entry(
+        "Försörjning och kostnader för flyktingmottagandet",
+        "N00702, N31806, U31001 (och i kronor), N40007, N40010, deras skillnad och N40014; "
+        "kronor per invånare vägda med folkmängden, övriga som kommunsnitt. "
+        + _KOLADA + " (SCB, Socialstyrelsen)."),
+    "reception_vs_employment": Entry(
+        "Mottagna 2015–2017 och andel i arbete, alla kommuner",
+        "Mottagna 2015–2017 per 1\u00a0000 invånare 31/12 2014 med 95 % Poissonintervall "
+        "och andel flyktingar i arbete utgåvans sista dataår. " + _KOLADA
+        + " (Migrationsverket, SCB)."),
+    "scenario_parameters": Entry(
+        "Kostnadsscenariots parametrar",
+        "Varje parameter med värde, enhet, standardvärde, källa eller motivering och om den "
+        "angavs vid körningen."),
+    "scenario_inputs": Entry(
+        "Kostnadsscenariots underlag per kommun",
+        "Lämnat etableringen (N00964), andel i arbete efter 90 dagar (N00971, 95 % "
+        "Wilsonintervall), i arbete eller studier (N00973), i program (N00991), "
+        "månadsutbetalning (N31806) och N02994. " + _KOLADA + "."),
+    "scenario_cost": Entry(
+        "Kostnadsscenario: försörjningsstöd per år",
+        "Beräknade hushåll och kronor per år, lågt fall, huvudfall och högt fall, per kommun "
+        "och för regionen. Ett scenario, ingen prognos."),
+    "scenario_vs_outcome": Entry(
+        "Kostnadsscenariot mot utfallet",
+        "Scenariots kostnad bredvid förändringen av utbetalt ekonomiskt bistånd (U31001 × "
+        "folkmängd) och av N00702 sedan utgåvans sista dataår, för år som finns i datan; "
+        "en fingervisning, eftersom U31001 gäller alla hushåll. " + _KOLADA + "."),
 }
 
 FIGURES: dict[str, Entry] = {
@@ -135,6 +174,50 @@ FIGURES: dict[str, Entry] = {
         "Ansökningar till Yrkes-SFI efter kön, april 2018",
         "Antal ansökningar, kvinnor och män. Källa: Kommunförbundet Skåne (2018), "
         "avsnitt 3.8."),
+    # chapter 7 (07_utfall)
+    "outcome_employment_trend": Entry(
+        "Flyktingar i arbete, tio år",
+        "Andel förvärvsarbetande flyktingar 20–64 år: kommunerna (grått), regionens "
+        "kommunsnitt och riket. " + _KOLADA + " (SCB, N00700)."),
+    "map_refugees_employed_pct": Entry(
+        "Karta: förvärvsarbetande flyktingar 20–64 år, {year}",
+        "Procent; samma klassgränser för alla år; streckat = uppgift saknas. "
+        + _KOLADA + " (SCB, N00700)."),
+    "map_refugees_employed_deviation_pct": Entry(
+        "Karta: avvikelse från förväntad andel i arbete, {year}",
+        "Procentenheter, färgskala centrerad på 0 (rött = färre i arbete än förväntat). "
+        + _KOLADA + " (SKR, N00486)."),
+    "outcome_trend_reception_net_cost_per_inhabitant_sek": Entry(
+        "Nettokostnad för flyktingmottagandet per invånare",
+        "Kronor per invånare efter alla externa intäkter: kommunerna, regionen (vägt med "
+        "folkmängd) och riket. " + _KOLADA + " (SCB, N40010)."),
+    "outcome_trend_reception_cost_per_inhabitant_sek": Entry(
+        "Kostnad för flyktingmottagandet per invånare",
+        "Kronor per invånare före externa intäkter: kommunerna, regionen (vägt med "
+        "folkmängd) och riket. " + _KOLADA + " (SCB, N40007)."),
+    "outcome_trend_economic_assistance_per_inhabitant_sek": Entry(
+        "Utbetalt ekonomiskt bistånd per invånare",
+        "Alla hushåll, kronor per invånare: kommunerna, regionen (vägt med folkmängd) och "
+        "riket. " + _KOLADA + " (Socialstyrelsen, U31001)."),
+    "outcome_trend_assistance_share_of_income_pct": Entry(
+        "Försörjningsstöd som andel av flyktingars nettoinkomst",
+        "Procent: kommunerna, regionens kommunsnitt och riket. " + _KOLADA + " (SCB, N00702)."),
+    "outcome_reception_vs_employment": Entry(
+        "Mottagna 2015–2017 mot andel flyktingar i arbete {year}",
+        "Alla kommuner; regionens kommuner markerade med 95 % intervall för mottagandet. "
+        "Ett samband, ingen orsak. " + _KOLADA + " (Migrationsverket, SCB)."),
+    "outcome_received_wave_per_1000": Entry(
+        "Mottagna 2015–2017 per 1\u00a0000 invånare med 95 % intervall",
+        "Regionens kommuner; linjerna visar exakta Poissonintervall. " + _KOLADA
+        + " (Migrationsverket, SCB)."),
+    "scenario_cost": Entry(
+        "Kostnadsscenario: försörjningsstöd efter etableringen",
+        "Regionens beräknade kostnad per år, huvudfall med spann lågt–högt fall, i miljoner "
+        "kronor. Ett scenario, ingen prognos."),
+    "scenario_vs_outcome": Entry(
+        "Kostnadsscenariot mot utfallet",
+        "Scenariots kostnad bredvid förändringen av utbetalt ekonomiskt bistånd sedan "
+        "utgåvans sista dataår, för kommuner med uppgift båda åren. " + _KOLADA + "."),
 }
 
 _YEAR = re.compile(r"^(?P<prefix>.+)_(?P<year>(19|20)\d\d)$")
