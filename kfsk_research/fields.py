@@ -286,6 +286,22 @@ _DESCRIPTIONS_SV = {
     "quota_note": "”inget kommuntal” där kommuntalet är 0 eller saknas, annars tomt.",
     "respondents": "Antal svarande från kommunen i Kommunförbundet Skånes enkät 2018 "
                    "(rapporten, kapitel 4); tomt utanför Skåne.",
+    "received_24m_per_1000_weighted": "Länets mottagna året före och året delat med länets "
+                                      "folkmängd 31 december året före, × 1\u00a0000 "
+                                      "(befolkningsvägt, som jämförelse till kommunsnittet).",
+    "received_24m_per_1000_lower": "Nedre gräns för kommunsnittet där kommuner saknar värde: "
+                                   "summan av de kända kommunernas tal delat med alla "
+                                   "kommuner (saknade räknas som 0).",
+    "received_24m_per_1000_reported": "Ovägt medel av 24-månaderstalen över de kommuner som "
+                                      "har ett värde.",
+    "participants_women_reported": "Inskrivna kvinnor (Kolada N00960, K), summerat över "
+                                   "kommuner som har uppgift för båda könen; antal personer.",
+    "participants_men_reported": "Inskrivna män (Kolada N00960, M), summerat över kommuner "
+                                 "som har uppgift för båda könen; antal personer.",
+    "participants_rest": "Inskrivna totalt i kommuner som saknar uppgift per kön: så mycket "
+                         "kan skillnaden mellan könen som mest ändras av dem.",
+    "majority_gender": "Vilket kön som var flest bland de inskrivna i hela regionen: K "
+                       "(kvinnor), M (män), lika, eller tomt där luckorna gör det oklart.",
 }
 for _name, _text in _DESCRIPTIONS_SV.items():
     FIELDS[_name] = replace(FIELDS[_name], description_sv=_text)
