@@ -260,7 +260,9 @@ class Chapter:
         if self.ds.missing:
             lines.append("Saknade valfria underlag (visas som luckor): "
                          + join_sv([html.escape(input_sv(m)) for m in self.ds.missing]) + ".")
-        lines += [f"*Not:* {html.escape(n)}" for n in e.notes]
+        # year ranges in the config's notes read with an en dash (2015–2017)
+        notes = [re.sub(r"(\d{4})-(\d{4})", r"\1–\2", n) for n in e.notes]
+        lines += [f"*Not:* {html.escape(n)}" for n in notes]
         _markdown("\n\n".join(lines))
 
     def skane_2018_notice(self) -> None:
@@ -760,7 +762,11 @@ class Chapter:
         answered = frame["respondents"].notna()
         self.values["survey_total_region"] = number_sv(frame["respondents"].sum())
         if not answered.any():
-            _markdown(f"*Ingen tabell över svarande:* {self.survey_missing_text()}")
+            # one statement per page: the map (called first) may have given the reason
+            if self.__dict__.get("_survey_gap_stated"):
+                _markdown("*Av samma skäl finns ingen tabell över svarande per kommun.*")
+            else:
+                _markdown(f"*Ingen tabell över svarande:* {self.survey_missing_text()}")
             return
         caption = "Svarande per kommun i Kommunförbundet Skånes enkät 2018"
         if not answered.all():
@@ -794,6 +800,7 @@ class Chapter:
         name = html.escape(self.region.name)
         if outside == 0:
             return ""
+        self.__dict__["_survey_gap_stated"] = True
         if outside == len(frame):
             who = (f"ingen av {genitive_sv(name)} {count_sv(len(frame), 'kommun', 'kommuner')} "
                    "ingick" if len(frame) > 1 else f"{name} ingick inte")
