@@ -96,7 +96,7 @@ def test_region_svg_escapes_names() -> None:
 
     assert "<script" not in out
     assert f"<title>Malmö{ESCAPED}</title>" in out
-    assert f'aria-label="Malmö{ESCAPED} på kartan"' in out
+    assert f'aria-label="Malmö{ESCAPED} markerad på kartan över regionen"' in out
 
 
 # --------------------------------------------------------------------------------------
