@@ -1,14 +1,36 @@
-"""Shared fixtures: the real snapshot (``helpers``), writable copies, one build per session."""
+"""Shared fixtures: the real snapshot (``helpers``), writable copies, one build per session.
+
+The session builds once: ``batch`` is ``kfsk build --edition all --region skane blekinge
+goteborgsregionen`` (18 reports, editions 2018–2023) from the pinned snapshot, plus the
+user-defined region ``testregion`` (a config file with one more region, editions 2018
+and 2023, built from stub chapters that only open the chapter and write the reception
+table, a few seconds) into the same output root. Every test that reads a built report uses it:
+``built_2018``/``report_2018`` point into it, ``test_pages``, ``test_series`` and the
+browser tests read it. Tests that change a build work on a copy (``helpers.seed_previous``).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
 pytest_plugins = ["helpers"]
+
+BATCH_EDITIONS = (2018, 2019, 2020, 2021, 2022, 2023)
+BATCH_REGIONS = ("skane", "blekinge", "goteborgsregionen")
+# A region a user adds in their own config file; its name must be escaped on every page.
+USER_REGION_ID = "testregion"
+USER_REGION_EDITIONS = (2018, 2023)
+USER_REGION = """
+[regions.testregion]
+name = "Testregion <b>"
+municipalities = ["1280", "1281", "0180"]
+"""
 
 
 @pytest.fixture
@@ -21,16 +43,63 @@ def snapshot_copy(tmp_path: Path, snapshot_dir: Path) -> Path:
     return dst
 
 
-@pytest.fixture(scope="session")
-def built_2018(tmp_path_factory: pytest.TempPathFactory, snapshot_dir: Path) -> Path:
-    """Edition 2018 for Skåne built once from the snapshot; returns the output root."""
-    from kfsk_research.build import BuildOptions, build
+def stub_chapters(folder: Path) -> Path:
+    """Copies of the chapter notebooks cut to their parameters cell and first code cell
+    (which opens the chapter and writes its header); chapter 02 also writes the reception
+    table. Enough for a user region's pages, profiles and index, without the figures."""
+    from kfsk_research.build import NOTEBOOK_DIR
+    from kfsk_research.chapters import CHAPTERS
 
-    root = tmp_path_factory.mktemp("outputs")
+    folder.mkdir(parents=True, exist_ok=True)
+    for spec in CHAPTERS:
+        nb = nbformat.read(NOTEBOOK_DIR / f"{spec.chapter_id}.ipynb", as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        params = next(c for c in code if "parameters" in c.metadata.get("tags", []))
+        first = next(c for c in code if c is not params)
+        nb.cells = [params, first]
+        if spec.chapter_id == "02_etablering":
+            nb.cells.append(nbformat.v4.new_code_cell("ch.reception_table()"))
+        nbformat.write(nb, folder / f"{spec.chapter_id}.ipynb")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory: pytest.TempPathFactory, snapshot_dir: Path) -> Path:
+    """Output root of the session's one build: the 18 reports (every edition × Skåne,
+    Blekinge, Göteborgsregionen) built in-process from the snapshot with the default number
+    of workers, and ``testregion`` 2018 and 2023 from stub chapters (``stub_chapters``).
+    Read-only for tests: copy it first to change anything. The build's log (with its
+    seconds) is ``../batch.log``."""
+    from kfsk_research.build import BuildOptions, build
+    from kfsk_research.editions import DEFAULT_CONFIG, load_config
+
+    base = tmp_path_factory.mktemp("batch")
+    config_file = base / "config.toml"
+    config_file.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8") + USER_REGION,
+                           encoding="utf-8")
+    config = load_config(config_file)
+    out = base / "outputs"
+    lines: list[str] = []
     os.environ.pop("KFSK_DATASET_CACHE", None)
-    build([2018], ["skane"], BuildOptions(data_dir=snapshot_dir, output_root=root,
-                                          log=lambda _msg: None))
-    return root
+    started = time.perf_counter()
+    options = BuildOptions(data_dir=snapshot_dir, output_root=out, log=lines.append)
+    build(list(BATCH_EDITIONS), list(BATCH_REGIONS), options, config)
+    middle = time.perf_counter()
+    stubs = BuildOptions(data_dir=snapshot_dir, output_root=out, log=lines.append,
+                         notebook_dir=stub_chapters(base / "stub-notebooks"))
+    build(list(USER_REGION_EDITIONS), [USER_REGION_ID], stubs, config)
+    lines += [f"batch of {len(BATCH_EDITIONS) * len(BATCH_REGIONS)} reports: "
+              f"{middle - started:.1f} s",
+              f"{USER_REGION_ID}: {time.perf_counter() - middle:.1f} s"]
+    (base / "batch.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_2018(batch: Path) -> Path:
+    """Output root of the session build, which holds ``2018/skane`` (and every other
+    report of the batch)."""
+    return batch
 
 
 @pytest.fixture(scope="session")

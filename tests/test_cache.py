@@ -4,10 +4,10 @@ the chapters that read them, and a rebuild with nothing changed touches nothing.
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers import seed_previous
 
 from kfsk_research.build import BuildOptions, build
 
@@ -33,7 +33,7 @@ def _status(lines: list[str]) -> dict[str, str]:
 def test_changed_value_rebuilds_exactly_the_chapters_that_read_it(
         snapshot_copy: Path, built_2018: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    shutil.copytree(built_2018, out)  # a previous build of the same inputs (other folder)
+    seed_previous(built_2018, out)  # a previous build of the same inputs (other folder)
     before = {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     # nothing changed: every chapter and page reused, no file rewritten
     lines = _build(snapshot_copy, out)
@@ -42,7 +42,8 @@ def test_changed_value_rebuilds_exactly_the_chapters_that_read_it(
              and p.parent.name != ".cache" and p.name != "index.html"}
     assert all(before[k] == v for k, v in after.items() if k in before)
 
-    # change Malmö's 2017 reception: only 02_etablering reads Kolada N01986
+    # change Malmö's 2017 reception: only the data chapters 02_etablering and 07_utfall read
+    # Kolada N01986
     path = snapshot_copy / "kolada" / "N01986.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("N01986,1280,2017,T,2443.0\n", "N01986,1280,2017,T,2999.0\n"),
@@ -50,7 +51,8 @@ def test_changed_value_rebuilds_exactly_the_chapters_that_read_it(
     status = _status(_build(snapshot_copy, out))
     assert status == {"01_bakgrund": "unchanged", "02_etablering": "executed",
                       "03_regionalt_arbete": "unchanged", "04_enkat": "unchanged",
-                      "05_goda_exempel": "unchanged", "06_rekommendationer": "unchanged"}
+                      "05_goda_exempel": "unchanged", "06_rekommendationer": "unchanged",
+                      "07_utfall": "executed"}
     report = out / "2018" / "skane"
     with (report / "tables" / "reception_municipality.csv").open(encoding="utf-8") as fh:
         malmo = next(r for r in csv.DictReader(fh)
@@ -62,4 +64,4 @@ def test_changed_value_rebuilds_exactly_the_chapters_that_read_it(
 
     # --force rebuilds everything
     status = _status(_build(snapshot_copy, out, force=True))
-    assert set(status.values()) == {"executed"} and len(status) == 6
+    assert set(status.values()) == {"executed"} and len(status) == 7
