@@ -771,6 +771,11 @@ RECEIVED_TOTAL = re.compile(rf"tog emot {NUM} personer (?:år )?(\d{{4}}), {NUM}
 # övriga tog emot 123 personer."
 RECEIVED_GAP = re.compile(rf"mottagande (\d{{4}}) kan inte summeras: {COUNT} kommun(?:er)? saknar "
                           rf"uppgift \((.+?)\); övriga tog emot {NUM} personer")
+# "Göteborgsregionen hade ett kommunsnitt på 3,5 per 1 000 invånare (13 kommuner), högre
+# än rikets 2,8 (290 kommuner …)"
+REGION_VS_SWEDEN = re.compile(rf"hade ett kommunsnitt på {NUM} {PER_1000} invånare "
+                              rf"\({COUNT} kommuner[^)]*\), (högre än|lägre än|lika med) "
+                              rf"rikets {NUM}")
 # A sentence that ranks: "högst"/"lägst" (not "högst 1 %", "at most"), "plats N av",
 # "rankas", "rangordnas" … (not "rangordnas inte", which states a rule or a gap)
 RANKING = re.compile(r"\b(?:[Hh]ögst|[Ll]ägst)\b(?!\s+\d)|\bplats \S+ av\b|"
@@ -954,6 +959,48 @@ def _check_county_rank(m: re.Match, report_dir: Path, region: str, text: str) ->
     return out
 
 
+def _check_region_vs_sweden(m: re.Match, report_dir: Path, year: str | None) -> list[str]:
+    """The region's unweighted mean of its members' 24-month rates in ``year``, by hand
+    from reception_municipality.csv (received in T and T-1 over the population 31/12
+    T-1), against Sweden's value in the chapter's reception_24m_region.csv."""
+    if year is None:
+        return [f"«{m.group(0)}»: no year before this sentence"]
+    rate, n, word, sweden = m.group(1), _count(m.group(2)), m.group(3), m.group(4)
+    rows = read_csv(report_dir / "tables" / "reception_municipality.csv")
+    received = {(r["municipality_id"], r["year"]): number(r["received"]) for r in rows}
+    rates = []
+    for r in rows:
+        if r["year"] != year:
+            continue
+        now, before = received[(r["municipality_id"], year)], received.get(
+            (r["municipality_id"], str(int(year) - 1)))
+        population = number(r["population_prev_year"])
+        if None not in (now, before, population) and population:
+            rates.append((now + before) / population * 1000)
+    out = []
+    if n != len(rates):
+        out.append(f"«{m.group(0)}»: {len(rates)} members have a 24-month rate in {year}")
+    if not rates:
+        return out
+    mean = sum(rates) / len(rates)
+    if rate != sv_round(mean, 1):
+        out.append(f"«{m.group(0)}»: the members' mean is {sv_round(mean, 1)} in {year}")
+    swe = [r for r in read_csv(report_dir / "tables" / "reception_24m_region.csv")
+           if r["area_id"] == "0000" and r["year"] == year]
+    if len(swe) != 1:
+        return [*out, f"«{m.group(0)}»: reception_24m_region.csv has no row for Sweden {year}"]
+    value = number(swe[0]["received_24m_per_1000_reported"])
+    if value is None or sweden != sv_round(value, 1):
+        out.append(f"«{m.group(0)}»: Sweden's value in the table is {value}")
+    else:
+        a, b = sv_number(sv_round(mean, 1)), sv_number(sv_round(value, 1))
+        expected = "högre än" if a > b else "lägre än" if a < b else "lika med"
+        if word != expected:
+            out.append(f"«{m.group(0)}»: {sv_round(mean, 1)} is «{expected}» "
+                       f"{sv_round(value, 1)}")
+    return out
+
+
 def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])", text) if s]
 
@@ -992,6 +1039,9 @@ def ranking_offences(page: Page, report_dir: Path, region: str) -> tuple[list[st
             for m in RECEIVED_GAP.finditer(sentence):
                 checked += 1
                 offences += _check_received_gap(m, report_dir)
+            for m in REGION_VS_SWEDEN.finditer(sentence):
+                checked += 1
+                offences += _check_region_vs_sweden(m, report_dir, previous_year)
             if years:
                 previous_year = years[-1]
     return [f"{page.rel}: {o}" for o in offences], checked
