@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from kfsk_research import tables
+from kfsk_research import catalogue, tables
 from kfsk_research.context import html_table, write_csv
+from kfsk_research.fields import FIELDS, label_sv
+from kfsk_research.formatting import count_sv, join_sv, number_sv
 from kfsk_research.pages import page
 
 TOP = 5
@@ -27,14 +29,17 @@ def rank_changes(rec: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFram
     Members missing a value in either year get no rank (missing), not a guessed one.
     """
     out = []
-    for y in (year_from, year_to):
+    for y, name in ((year_from, "rank_from"), (year_to, "rank_to")):
         part = rec[rec["year"] == y].set_index("municipality_id")["received_per_1000"]
-        out.append(part.rank(ascending=False, method="min").rename(f"rank_{y}"))
+        out.append(part.rank(ascending=False, method="min").astype("Int64").rename(name))
     ranks = pd.concat(out, axis=1)
-    ranks["rank_change"] = ranks[f"rank_{year_from}"] - ranks[f"rank_{year_to}"]
+    ranks["rank_change"] = ranks["rank_from"] - ranks["rank_to"]
     names = rec.drop_duplicates("municipality_id").set_index("municipality_id")[
         "municipality_name"]
     ranks.insert(0, "municipality_name", names)
+    ranks.insert(1, "year_from", year_from)
+    ranks.insert(2, "year_to", year_to)
+    ranks.index.name = "municipality_id"
     return ranks.reset_index()
 
 
@@ -44,12 +49,17 @@ def moved_most(rec: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
     b = rec[rec["year"] == year_to].set_index("municipality_id")
     out = pd.DataFrame({
         "municipality_name": b["municipality_name"],
-        f"received_per_1000_{year_from}": a["received_per_1000"],
-        f"received_per_1000_{year_to}": b["received_per_1000"],
+        "year_from": year_from,
+        "year_to": year_to,
+        "received_per_1000_from": a["received_per_1000"],
+        "received_per_1000_to": b["received_per_1000"],
     })
-    out["change"] = out[f"received_per_1000_{year_to}"] - out[f"received_per_1000_{year_from}"]
+    out["received_per_1000_change"] = (out["received_per_1000_to"]
+                                       - out["received_per_1000_from"])
+    out.index.name = "municipality_id"
     out = out.reset_index()
-    order = out["change"].abs().sort_values(ascending=False, na_position="last").index
+    order = out["received_per_1000_change"].abs().sort_values(
+        ascending=False, na_position="last").index
     return out.loc[order].reset_index(drop=True)
 
 
@@ -92,25 +102,61 @@ def source_revisions(previous_root: Path, rec: pd.DataFrame, hashes: dict[str, s
 
 def source_disagreements(ds, members: list[str], years: list[int]) -> pd.DataFrame:
     """Received per municipality where Kolada (N01986) and Migrationsverket's files differ."""
+    columns = ["municipality_id", "municipality_name", "year", "received",
+               "received_migrationsverket", "received_difference"]
     kolada = ds.kpi("N01986")[["municipality_id", "year", "value"]].rename(
-        columns={"value": "kolada_n01986"})
+        columns={"value": "received"})
     parts = []
     if ds.received_2018 is not None and 2018 in years:
         mv = ds.received_2018[["municipality_id", "total"]].rename(
-            columns={"total": "migrationsverket"}).assign(year=2018)
+            columns={"total": "received_migrationsverket"}).assign(year=2018)
         parts.append(mv)
     if ds.received_2015_2016 is not None:
-        mv = ds.received_2015_2016.rename(columns={"mottagna": "migrationsverket"})
-        parts.append(mv[mv["year"].isin(years)][["municipality_id", "year", "migrationsverket"]])
+        mv = ds.received_2015_2016.rename(columns={"mottagna": "received_migrationsverket"})
+        parts.append(mv[mv["year"].isin(years)][["municipality_id", "year",
+                                                 "received_migrationsverket"]])
     if not parts:
-        return pd.DataFrame(columns=["municipality_id", "year", "kolada_n01986",
-                                     "migrationsverket", "difference"])
+        return pd.DataFrame(columns=columns)
     mv = pd.concat(parts, ignore_index=True)
     mv = mv[mv["municipality_id"].isin(members)]
     both = mv.merge(kolada, on=["municipality_id", "year"], how="left")
-    both["migrationsverket"] = both["migrationsverket"].astype("float64")
-    both["difference"] = both["kolada_n01986"] - both["migrationsverket"]
-    return both.sort_values(["year", "municipality_id"], ignore_index=True)
+    both["received_migrationsverket"] = both["received_migrationsverket"].astype("float64")
+    both["received_difference"] = both["received"] - both["received_migrationsverket"]
+    names = ds.registry.municipalities[["municipality_id", "municipality_name"]]
+    both = both.merge(names, on="municipality_id", how="left")
+    return both[columns].sort_values(["year", "municipality_id"], ignore_index=True)
+
+
+def _region_table(ds, report, rec: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
+    """The region's sums per year: received, population, rate and the programme."""
+    est = tables.establishment_gender(ds, report.members, list(years))
+    est = est[est["gender"] == "T"][["year", "participants", "exits",
+                                     "exits_work_or_studies_share"]]
+    region = rec.groupby("year")[["received", "population_prev_year"]].sum(min_count=1)
+    region["received_per_1000"] = region["received"] / region["population_prev_year"] * 1000
+    region = region.reset_index().merge(est, on="year", how="left")
+    return region[region["year"].isin(years)]
+
+
+def _revisions_html(revisions: pd.DataFrame) -> str:
+    if revisions.empty:
+        return "<p>Inga värden skiljer sig.</p>"
+    shown = revisions.drop(columns=["municipality_id"]).assign(
+        quantity=[label_sv(q) if q in FIELDS else q for q in revisions["quantity"]])
+    return html_table(shown, "Samma kommun och år, olika värden")
+
+
+def _disagreements_html(disagree: pd.DataFrame, links: dict[str, str]) -> str:
+    differ = disagree[disagree["received_difference"].fillna(1) != 0]
+    years = join_sv([str(y) for y in sorted(disagree["year"].unique())])
+    text = (f"<p>Mottagna enligt Kolada (N01986) och Migrationsverkets filer för {years}: "
+            f"{count_sv(len(differ), 'kommun-år', 'kommun-år', neuter=True)} av "
+            f"{number_sv(len(disagree), 0)} skiljer sig.</p>")
+    if differ.empty:
+        return text
+    return text + html_table(differ.drop(columns=["municipality_id"]),
+                             catalogue.table_entry("changes_source_disagreements").title,
+                             links=links)
 
 
 def write_changes(report, ds, root: Path) -> Path | None:
@@ -127,43 +173,42 @@ def write_changes(report, ds, root: Path) -> Path | None:
     disagree = source_disagreements(ds, report.members, years)
     write_csv(moved, staging / "tables" / "changes_received_per_1000.csv")
     write_csv(ranks, staging / "tables" / "changes_rank.csv")
-    est = tables.establishment_gender(ds, report.members, [prev_year, new_year])
-    est = est[est["gender"] == "T"][["year", "participants", "exits",
-                                     "exits_work_or_studies_share"]]
-    region = rec.groupby("year")[["received", "population_prev_year"]].sum(min_count=1)
-    region["received_per_1000"] = region["received"] / region["population_prev_year"] * 1000
-    region = region.reset_index().merge(est, on="year", how="left")
-    region = region[region["year"].isin([prev_year, new_year])]
+    links = {str(n): f"municipalities/{m}.html" for m, n in
+             zip(rec["municipality_id"], rec["municipality_name"], strict=True)}
+    region = _region_table(ds, report, rec, (prev_year, new_year))
+    moved_shown = moved.drop(columns=["municipality_id", "year_from", "year_to"]).head(TOP * 2)
+    labels = {"received_per_1000_from": f"Mottagna per 1\u00a0000 inv. {prev_year}",
+              "received_per_1000_to": f"Mottagna per 1\u00a0000 inv. {new_year}",
+              "rank_from": f"Rang {prev_year}", "rank_to": f"Rang {new_year}"}
     body = [
         f"<h1>Vad har ändrats? {html.escape(r.name)}, utgåva {e.edition} mot {e.edition - 1}"
         "</h1>",
         f"<p>Nytt dataår: <strong>{new_year}</strong> (utgåva {e.edition - 1} slutade med "
         f"{prev_year}).</p>",
         "<h2>Regionen</h2>",
-        html_table(region, "Regionens nyckeltal (summor; andel 0–1)", decimals=2),
-        f"<h2>Kommuner som rört sig mest ({prev_year}→{new_year})</h2>",
-        html_table(moved.head(TOP * 2), "Mottagna per 1 000 invånare", decimals=2,
-                   links={m: f"municipalities/{m}.html" for m in report.members}),
-        "<h2>Ändrad rangordning (mottagna per 1 000)</h2>",
-        html_table(ranked, decimals=0) if not ranked.empty else "<p>Ingen ändring.</p>",
+        html_table(region, f"Regionens nyckeltal {prev_year} och {new_year} (summor över "
+                           "kommunerna)"),
+        f"<h2>Kommuner som rört sig mest ({prev_year}–{new_year})</h2>",
+        html_table(moved_shown, catalogue.table_entry("changes_received_per_1000").title,
+                   links=links, labels=labels),
+        f"<h2>Ändrad rangordning efter mottagna per 1\u00a0000 invånare ({prev_year}–"
+        f"{new_year})</h2>",
+        (html_table(ranked.drop(columns=["municipality_id", "year_from", "year_to"]),
+                    catalogue.table_entry("changes_rank").title, links=links, labels=labels)
+         if not ranked.empty else "<p>Ingen ändring.</p>"),
         "<h2>Källrevisioner mot ett tidigare bygge</h2>", f"<p>{html.escape(note)}</p>",
     ]
     if revisions is not None:
         write_csv(revisions, staging / "tables" / "changes_source_revisions.csv")
-        body.append(html_table(revisions, "Samma år, olika värden", decimals=0)
-                    if not revisions.empty else "<p>Inga värden skiljer sig.</p>")
+        body.append(_revisions_html(revisions))
     body.append("<h2>Källor som inte stämmer överens</h2>")
     if disagree.empty:
         body.append("<p>Inget år i utgåvan finns i båda källorna.</p>")
     else:
         write_csv(disagree, staging / "tables" / "changes_source_disagreements.csv")
-        differ = disagree[disagree["difference"].fillna(1) != 0]
-        body.append(f"<p>Mottagna enligt Kolada (N01986) och Migrationsverkets filer för "
-                    f"{', '.join(str(y) for y in sorted(disagree['year'].unique()))}: "
-                    f"{len(differ)} av {len(disagree)} kommun-år skiljer sig.</p>")
-        if not differ.empty:
-            body.append(html_table(differ, decimals=0))
+        body.append(_disagreements_html(disagree, links))
     path = staging / "changes.html"
     path.write_text(page(f"Vad har ändrats – {r.name} {e.edition}", "".join(body),
-                         [("Innehåll", "index.html")]), encoding="utf-8")
+                         [("Innehåll", "index.html"), ("Sammanfattning", "summary.html")]),
+                    encoding="utf-8")
     return path

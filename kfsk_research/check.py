@@ -21,6 +21,10 @@ from kfsk_research.dataset import Dataset
 CLAIMS_FILE = Path(__file__).resolve().parent / "data" / "report_claims.csv"
 STATUSES = ("reproduced", "within tolerance", "differs", "no source", "consistent",
             "inconsistent")
+# Display labels (check.html); the CSV keeps the status values above.
+STATUS_SV = {"reproduced": "reproducerad", "within tolerance": "inom tolerans",
+             "differs": "avviker", "no source": "källa saknas", "consistent": "konsistent",
+             "inconsistent": "inkonsistent"}
 # The statuses that count as a success for each kind of row (see ``kind_summary``).
 PASSING = {"number": ("reproduced", "within tolerance"), "claim": ("reproduced",),
            "consistency": ("consistent",), "no source": ()}
@@ -271,6 +275,13 @@ def run_check(ds: Dataset, claims: pd.DataFrame | None = None) -> pd.DataFrame:
 def summary(result: pd.DataFrame) -> dict[str, int]:
     """Counts by status."""
     return {s: int((result["status"] == s).sum()) for s in STATUSES}
+
+
+def status_sv(status: str) -> str:
+    """The Swedish label of a status (``differs (KeyError)`` → ``avviker (fel: KeyError)``)."""
+    base, _, detail = status.partition(" (")
+    label = STATUS_SV.get(status, STATUS_SV.get(base, status))
+    return f"{label} (fel: {detail}" if detail and status not in STATUS_SV else label
 
 
 def kind_summary(result: pd.DataFrame) -> dict[str, tuple[int, int]]:

@@ -147,6 +147,71 @@ _FIELDS = [
 ]
 
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
+# The reproduction check (tables/check.csv) and the change page (tables/changes_*.csv).
+for _f in (
+    Field("id", "str", "", "Id", "Row id in report_claims.csv",
+          description_sv="Radens id i kfsk_research/data/report_claims.csv och i kfsk check."),
+    Field("claim", "str", "", "Påstående", "The report's number or claim, in a few words",
+          description_sv="Rapportens tal eller påstående med några ord."),
+    Field("source_ref", "str", "", "Var i rapporten", "Section, figure and page in the report",
+          description_sv="Avsnitt, figur och uppskattad sida i den tryckta rapporten (2018)."),
+    Field("published", "float", "see unit", "Tryckt", "The value as printed (claims: 1 = yes)",
+          description_sv="Värdet som rapporten trycker det; påståenden i ord: 1 = ja."),
+    Field("recomputed", "float", "see unit", "Omräknat", "The value recomputed from the sources",
+          nullable=True, description_sv="Värdet omräknat från källorna; tomt där ingen källa "
+          "finns. Påståenden: 1 = data bekräftar, 0 = inte."),
+    Field("difference", "float", "see unit", "Skillnad", "Recomputed minus published",
+          nullable=True, description_sv="Omräknat minus tryckt, i radens enhet."),
+    Field("tolerance", "str", "", "Tolerans", "Allowed difference (absolute, or relative with %)",
+          nullable=True, description_sv="Tillåten skillnad: absolut i radens enhet eller "
+          "relativ med %; tom = ingen tolerans."),
+    Field("status", "str", "", "Status", "Result under the tolerance policy",
+          description_sv="Resultat enligt toleranspolicyn, med de engelska statusvärden som "
+          "kfsk check skriver; check.html visar dem på svenska."),
+    Field("expected_status", "str", "", "Förväntad status", "Status recorded in the claims file",
+          description_sv="Status som claims-filen förväntar; kfsk check avslutar med kod 5 om "
+          "en rad får en annan."),
+    Field("reason", "str", "", "Förklaring", "What explains the result, from the data",
+          description_sv="Vad som förklarar resultatet, med siffror ur data."),
+    Field("year_from", "int", "year", "Från år", "The earlier of the two years compared",
+          description_sv="Det tidigare av de två år som jämförs (utgåvans näst sista dataår)."),
+    Field("year_to", "int", "year", "Till år", "The later of the two years compared",
+          description_sv="Det senare av de två år som jämförs (utgåvans sista dataår)."),
+    Field("received_per_1000_from", "float", "per 1,000 inhabitants",
+          "Mottagna per 1\u00a0000 inv., från år", "received_per_1000 in year_from",
+          nullable=True, description_sv="Mottagna per 1\u00a0000 invånare det tidigare året."),
+    Field("received_per_1000_to", "float", "per 1,000 inhabitants",
+          "Mottagna per 1\u00a0000 inv., till år", "received_per_1000 in year_to",
+          nullable=True, description_sv="Mottagna per 1\u00a0000 invånare det senare året."),
+    Field("received_per_1000_change", "float", "per 1,000 inhabitants", "Förändring",
+          "received_per_1000_to minus received_per_1000_from", nullable=True,
+          description_sv="Mottagna per 1\u00a0000 invånare det senare året minus det tidigare."),
+    Field("rank_from", "int", "rank", "Rang, från år", "Rank in year_from (1 = most received "
+          "per 1,000)", nullable=True, description_sv="Rang det tidigare året bland regionens "
+          "kommuner med uppgift (1 = flest mottagna per 1\u00a0000 invånare)."),
+    Field("rank_to", "int", "rank", "Rang, till år", "Rank in year_to", nullable=True,
+          description_sv="Rang det senare året bland regionens kommuner med uppgift."),
+    Field("rank_change", "int", "rank", "Förändring av rang", "rank_from minus rank_to "
+          "(positive = moved up)", nullable=True,
+          description_sv="Rang det tidigare året minus rang det senare; positivt = högre upp."),
+    Field("quantity", "str", "", "Uppgift", "Which column differs",
+          description_sv="Vilken uppgift som skiljer sig (kolumnens id i "
+          "reception_municipality.csv)."),
+    Field("value_previous_build", "float", "see quantity", "Värde i föregående bygge",
+          "Value in the earlier build of the previous edition", nullable=True,
+          description_sv="Värdet i föregående utgåvas tidigare bygge."),
+    Field("value_this_build", "float", "see quantity", "Värde i detta bygge",
+          "Value in this build", nullable=True,
+          description_sv="Värdet i detta bygge, från nuvarande underlag."),
+    Field("received_migrationsverket", "float", "persons", "Mottagna enligt Migrationsverket",
+          "Kommunmottagna in Migrationsverket's files", nullable=True,
+          description_sv="Kommunmottagna enligt Migrationsverkets filer (2015–2016 och "
+          "2018), personer."),
+    Field("received_difference", "float", "persons", "Skillnad Kolada − Migrationsverket",
+          "received minus received_migrationsverket", nullable=True,
+          description_sv="Mottagna enligt Kolada (N01986) minus enligt Migrationsverket."),
+):
+    FIELDS[_f.name] = _f
 
 # Migrationsverket's wide 2018 reception table: twelve count columns, labelled with
 # Migrationsverket's category names (kategori numbers as in the source file).

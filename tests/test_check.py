@@ -175,4 +175,28 @@ def test_build_writes_check_page_and_csv(report_2018: Path) -> None:
         rows = list(reader)
     assert len(rows) == len(load_claims())
     assert 'href="check.html"' in (report_2018 / "index.html").read_text(encoding="utf-8")
-    assert "fig4_kalmar_2017" in (report_2018 / "check.html").read_text(encoding="utf-8")
+    page = (report_2018 / "check.html").read_text(encoding="utf-8")
+    assert "fig4_kalmar_2017" in page
+    # Swedish statuses, decimal comma, yes/no claims as ja/nej, no mixed summary
+    for english in ("within tolerance", ">differs<", ">reproduced<", "no source"):
+        assert english not in page
+    assert "<strong>inom tolerans</strong>" in page and "<strong>avviker</strong>" in page
+    assert '<td class="num">9,95</td>' in page and '<td class="num">10\u00a0531</td>' in page
+    assert "<td>ja</td>" in page or '<td class="num">ja</td>' in page
+    assert "Av 19 tal med källa är 12 reproducerade eller inom tolerans och 7 avviker." in page
+    assert "Av sex påståenden i ord (ja/nej) bekräftar data sex." in page
+
+
+def test_check_page_only_for_skane_2018() -> None:
+    from types import SimpleNamespace
+
+    from kfsk_research.report_pages import is_check_report
+
+    config = load_config()
+
+    def report(e, r):
+        return SimpleNamespace(edition=config.edition(e), region=config.region(r))
+
+    assert is_check_report(report(2018, "skane"))
+    assert not is_check_report(report(2018, "blekinge"))
+    assert not is_check_report(report(2019, "skane"))
