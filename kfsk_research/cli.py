@@ -232,30 +232,30 @@ COMMANDS = {"build": cmd_build, "validate": cmd_validate, "list": cmd_list, "che
             "fetch": cmd_fetch}
 
 
-def _exit_if_threads_linger(code: int) -> None:
-    """End the process now when chapter threads still wait on killed kernels (Python
-    would join them at exit); the build already removed its staging and killed kernels."""
+def _exit_now(code: int) -> None:
+    """End the process at once: the build already killed its kernels, removed its staging
+    and released its locks; Python's own exit would join chapter threads still waiting on
+    killed kernels and close kernel sockets, seconds more after Ctrl-C."""
     import os
-    import threading
 
-    if any(t.is_alive() and not t.daemon for t in threading.enumerate()
-           if t is not threading.main_thread()):
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kfsk`` console script."""
-    args = parser().parse_args(argv)
+    args = None
     try:
+        args = parser().parse_args(argv)
         return COMMANDS[args.command](args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # at any moment, parsing included
         print("error: interrupted; previous outputs are unchanged", file=sys.stderr)
-        _exit_if_threads_linger(130)
+        if argv is None:  # the console script (callers in Python pass their arguments)
+            _exit_now(130)
         return 130
     except KfskError as exc:
-        if args.debug:
+        if args is not None and args.debug:
             raise
         code = (EXIT_DATA if isinstance(exc, DataError) else EXIT_CONFIG
                 if isinstance(exc, ConfigError) else EXIT_BUILD if isinstance(exc, BuildError)
