@@ -330,7 +330,7 @@ class Chapter:
         out = rows[["fact_id", "label", "value", "unit", "year", "section", "page", "note"]]
         write_csv(out, self.out / "tables" / f"{table_id}.csv")
         self.tables[table_id] = out
-        _html(html_table(facts.display_table(rows), caption))
+        _html(html_table(facts.display_table(rows), caption, csv=table_id))
 
     def facts_bar(self, group: str, figure_id: str, title: str) -> None:
         """Horizontal bars of a group of report facts (with a source line)."""
