@@ -248,7 +248,7 @@ for _cat, (_label, _label_en, _text) in MV_CATEGORIES.items():
 # the facts tables (tables/<group>_nyckeltal.csv and the like).
 for _f in (
     Field("fact_id", "str", "", "Uppgiftens id", "Fact id (report_facts.csv)",
-          description_sv="Uppgiftens id i projektets faktafil (report_facts.csv)."),
+          description_sv="Uppgiftens id i projektets faktafil med rapportens uppgifter."),
     Field("label", "str", "", "Uppgift", "What the fact is",
           description_sv="Vad uppgiften avser, med egna ord."),
     Field("unit", "str", "", "Enhet", "Unit of the fact's value",
