@@ -43,6 +43,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from helpers import SNAPSHOT_DIR
 
 EDITIONS = (2018, 2019, 2020, 2021, 2022, 2023)
 REGIONS = ("skane", "blekinge", "goteborgsregionen")
@@ -750,6 +751,9 @@ COUNT = r"(\d+|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv)"
 WORDS = {"en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7,
          "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12}
 PER_1000 = r"per 1[\s\u00a0]000"
+ORDINALS = {"första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "femte": 5, "sjätte": 6,
+            "sjunde": 7, "åttonde": 8, "nionde": 9, "tionde": 10, "elfte": 11, "tolfte": 12}
+ORDINAL = "(?:" + "|".join(ORDINALS) + ")"
 # "Högst (kommun)snitt 2022 hade Gotlands län(,| med) 3,2 per 1 000 invånare, av 17 län …"
 COUNTY_TOP = re.compile(rf"Högst (?:kommun)?snitt (\d{{4}}) hade (.+?),? (?:med )?{NUM} "
                         rf"{PER_1000} invånare,? av (?:alla )?{COUNT} län")
@@ -776,9 +780,31 @@ RECEIVED_GAP = re.compile(rf"mottagande (\d{{4}}) kan inte summeras: {COUNT} kom
 REGION_VS_SWEDEN = re.compile(rf"hade ett kommunsnitt på {NUM} {PER_1000} invånare "
                               rf"\({COUNT} kommuner[^)]*\), (högre än|lägre än|lika med) "
                               rf"rikets {NUM}")
-# A sentence that ranks: "högst"/"lägst" (not "högst 1 %", "at most"), "plats N av",
-# "rankas", "rangordnas" … (not "rangordnas inte", which states a rule or a gap)
-RANKING = re.compile(r"\b(?:[Hh]ögst|[Ll]ägst)\b(?!\s+\d)|\bplats \S+ av\b|"
+# summary.html: "År 2017 tog kommunerna i Skåne emot 10 512 personer i flyktingmottagandet,
+# 7,9 per 1 000 invånare, mot 6,8 i riket."
+SUMMARY_TOTAL = re.compile(rf"År (\d{{4}}) tog kommunerna i (.+?) emot {NUM} personer i "
+                           rf"flyktingmottagandet, {NUM} {PER_1000} invånare(?:, mot {NUM} i "
+                           rf"riket)?")
+# "Flest mottagna per 1 000 invånare 2017 av 33 kommuner med uppgift hade Östra Göinge
+# (25,1) och minst Lomma (4,6)." (groups as MUNI_TOP: year, count, top, rate, low, rate)
+SUMMARY_MUNI = re.compile(rf"Flest mottagna {PER_1000} invånare (\d{{4}}) av (?:alla )?"
+                          rf"{COUNT} kommuner(?: med uppgift)? hade (.+?) \({NUM}\)"
+                          rf"(?: och (?:minst|färst|lägst) (.+?) \({NUM}\))?")
+# "Med 16,5 mottagna senaste 24 månaderna per 1 000 invånare (kommunsnitt) var Skåne län
+# 15:e av 21 län med uppgift 2017(; fyra län saknar uppgift (A, B och C))."
+SUMMARY_COUNTY_RANK = re.compile(
+    rf"Med {NUM} mottagna senaste 24 månaderna {PER_1000} invånare \(kommunsnitt\) var "
+    rf"(.+?) (\d+:[ae]|{ORDINAL}) av (?:alla )?{COUNT} län(?: med uppgift)? (\d{{4}})"
+    rf"(?:; (?:{COUNT} län saknar uppgift \((.+?)\)|(.+?) saknar uppgift))?")
+# "Göteborgsregionen tog emot 10,0 personer senaste 24 månaderna per 1 000 invånare 2017
+# (kommunsnitt), lägre än rikets 17,5."
+SUMMARY_REGION = re.compile(rf"tog emot {NUM} personer senaste 24 månaderna {PER_1000} "
+                            rf"invånare (\d{{4}}) \(kommunsnitt\), (högre än|lägre än|lika "
+                            rf"med) rikets {NUM}")
+# A sentence that ranks: "högst"/"lägst" (not "högst 1 %", "at most"), "flest", "15:e av",
+# "plats N av", "rankas", "rangordnas" … (not "rangordnas inte", a rule or a gap)
+RANKING = re.compile(r"\b(?:[Hh]ögst|[Ll]ägst)\b(?!\s+\d)|\b(?:[Ff]lest|[Ff]ärst)\b|"
+                     rf"\b(?:\d+:[ae]|{ORDINAL}) av\b|\bplats \S+ av\b|"
                      r"\b(?:rankas|rankad|rankades|rangordnas|rangordnades|placerar sig)\b"
                      r"(?! inte)")
 
@@ -907,19 +933,26 @@ def _check_muni_sentence(m: re.Match, report_dir: Path, year: str | None) -> lis
 
 
 def _check_received_total(m: re.Match, report_dir: Path) -> list[str]:
-    total, year, rate = m.group(1), m.group(2), m.group(3)
+    return _received_total_offences(m.group(0), m.group(1), m.group(2), m.group(3),
+                                    report_dir)
+
+
+def _received_total_offences(said: str, total: str, year: str, rate: str,
+                             report_dir: Path) -> list[str]:
+    """The region's received in ``year`` and its weighted rate, by hand from
+    reception_municipality.csv."""
     rows = _muni_rows(report_dir, year)
     received = [number(r["received"]) for r in rows]
     population = [number(r["population_prev_year"]) for r in rows]
     if None in received or None in population:
-        return [f"«{m.group(0)}»: {sum(v is None for v in received)} municipalities lack a "
+        return [f"«{said}»: {sum(v is None for v in received)} municipalities lack a "
                 f"received count in {year}, so no total can be stated"]
     out = []
     if sv_number(total) != round(sum(received)):
-        out.append(f"«{m.group(0)}»: the members received {sum(received):.0f} in {year}")
+        out.append(f"«{said}»: the members received {sum(received):.0f} in {year}")
     expected = sum(received) / sum(population) * 1000
     if rate != sv_round(expected, 1):
-        out.append(f"«{m.group(0)}»: the region's rate is {sv_round(expected, 1)}")
+        out.append(f"«{said}»: the region's rate is {sv_round(expected, 1)}")
     return out
 
 
@@ -965,7 +998,12 @@ def _check_region_vs_sweden(m: re.Match, report_dir: Path, year: str | None) -> 
     T-1), against Sweden's value in the chapter's reception_24m_region.csv."""
     if year is None:
         return [f"«{m.group(0)}»: no year before this sentence"]
-    rate, n, word, sweden = m.group(1), _count(m.group(2)), m.group(3), m.group(4)
+    return _region_vs_sweden_offences(m.group(0), m.group(1), _count(m.group(2)),
+                                      m.group(3), m.group(4), report_dir, year)
+
+
+def _region_vs_sweden_offences(said: str, rate: str, n: int | None, word: str, sweden: str,
+                               report_dir: Path, year: str) -> list[str]:
     rows = read_csv(report_dir / "tables" / "reception_municipality.csv")
     received = {(r["municipality_id"], r["year"]): number(r["received"]) for r in rows}
     rates = []
@@ -978,27 +1016,83 @@ def _check_region_vs_sweden(m: re.Match, report_dir: Path, year: str | None) -> 
         if None not in (now, before, population) and population:
             rates.append((now + before) / population * 1000)
     out = []
-    if n != len(rates):
-        out.append(f"«{m.group(0)}»: {len(rates)} members have a 24-month rate in {year}")
+    if n is not None and n != len(rates):
+        out.append(f"«{said}»: {len(rates)} members have a 24-month rate in {year}")
     if not rates:
         return out
     mean = sum(rates) / len(rates)
     if rate != sv_round(mean, 1):
-        out.append(f"«{m.group(0)}»: the members' mean is {sv_round(mean, 1)} in {year}")
+        out.append(f"«{said}»: the members' mean is {sv_round(mean, 1)} in {year}")
     swe = [r for r in read_csv(report_dir / "tables" / "reception_24m_region.csv")
            if r["area_id"] == "0000" and r["year"] == year]
     if len(swe) != 1:
-        return [*out, f"«{m.group(0)}»: reception_24m_region.csv has no row for Sweden {year}"]
+        return [*out, f"«{said}»: reception_24m_region.csv has no row for Sweden {year}"]
     value = number(swe[0]["received_24m_per_1000_reported"])
     if value is None or sweden != sv_round(value, 1):
-        out.append(f"«{m.group(0)}»: Sweden's value in the table is {value}")
+        out.append(f"«{said}»: Sweden's value in the table is {value}")
     else:
         a, b = sv_number(sv_round(mean, 1)), sv_number(sv_round(value, 1))
         expected = "högre än" if a > b else "lägre än" if a < b else "lika med"
         if word != expected:
-            out.append(f"«{m.group(0)}»: {sv_round(mean, 1)} is «{expected}» "
+            out.append(f"«{said}»: {sv_round(mean, 1)} is «{expected}» "
                        f"{sv_round(value, 1)}")
     return out
+
+
+def _sweden_rate(year: str) -> float | None:
+    """Sweden's received per 1,000 in ``year``, by hand from the snapshot's Kolada files
+    (N01986 ``0000`` T over N01951 ``0000`` T-1)."""
+    def value(kpi: str, y: str) -> float | None:
+        with (SNAPSHOT_DIR / "kolada" / f"{kpi}.csv").open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if (row["municipality_id"], row["period"], row["gender"]) == ("0000", y, "T"):
+                    return number(row["value"])
+        return None
+    received, population = value("N01986", year), value("N01951", str(int(year) - 1))
+    return received / population * 1000 if received is not None and population else None
+
+
+def _check_summary_total(m: re.Match, report_dir: Path) -> list[str]:
+    year, total, rate, sweden = m.group(1), m.group(3), m.group(4), m.group(5)
+    out = _received_total_offences(m.group(0), total, year, rate, report_dir)
+    if sweden is not None:
+        expected = _sweden_rate(year)
+        if expected is None or sweden != sv_round(expected, 1):
+            out.append(f"«{m.group(0)}»: Sweden received {expected} per 1 000 in {year} "
+                       "(N01986 0000 over N01951 0000 the year before)")
+    return out
+
+
+def _check_summary_county_rank(m: re.Match, report_dir: Path, region: str) -> list[str]:
+    value, county, rank, n, year = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
+    values, missing = _county_values(report_dir, year)
+    out = []
+    own_id = REGION_COUNTY.get(region)
+    rows = {r["county_id"]: r for r in _county_rows(report_dir, year)}
+    if own_id is None or own_id not in rows or rows[own_id]["county_name"] != county:
+        return [f"«{m.group(0)}»: {county} is not this region's county"]
+    own = values.get(county)
+    if own is None:
+        return [f"«{m.group(0)}»: {county} has no value in {year}"]
+    if value != sv_round(own, 1):
+        out.append(f"«{m.group(0)}»: {county}'s value is {sv_round(own, 1)}")
+    printed = ORDINALS[rank] if rank in ORDINALS else int(rank[:-2])
+    if printed != 1 + sum(v > own for v in values.values()):
+        out.append(f"«{m.group(0)}»: the rank is {1 + sum(v > own for v in values.values())}")
+    if _count(n) != len(values):
+        out.append(f"«{m.group(0)}»: {len(values)} counties have a value in {year}")
+    named = _names(m.group(7) or m.group(8) or "")
+    if sorted(named) != missing:
+        out.append(f"«{m.group(0)}»: the counties without a value in {year} are "
+                   f"{', '.join(missing) or 'none'}")
+    if m.group(6) and _count(m.group(6)) != len(missing):
+        out.append(f"«{m.group(0)}»: {len(missing)} counties lack a value")
+    return out
+
+
+def _check_summary_region(m: re.Match, report_dir: Path) -> list[str]:
+    rate, year, word, sweden = m.group(1), m.group(2), m.group(3), m.group(4)
+    return _region_vs_sweden_offences(m.group(0), rate, None, word, sweden, report_dir, year)
 
 
 def _sentences(text: str) -> list[str]:
@@ -1042,6 +1136,18 @@ def ranking_offences(page: Page, report_dir: Path, region: str) -> tuple[list[st
             for m in REGION_VS_SWEDEN.finditer(sentence):
                 checked += 1
                 offences += _check_region_vs_sweden(m, report_dir, previous_year)
+            for m in SUMMARY_TOTAL.finditer(sentence):
+                checked += 1
+                offences += _check_summary_total(m, report_dir)
+            for m in SUMMARY_MUNI.finditer(sentence):
+                checked += 1
+                offences += _check_muni_sentence(m, report_dir, None)
+            for m in SUMMARY_COUNTY_RANK.finditer(sentence):
+                checked += 1
+                offences += _check_summary_county_rank(m, report_dir, region)
+            for m in SUMMARY_REGION.finditer(sentence):
+                checked += 1
+                offences += _check_summary_region(m, report_dir)
             if years:
                 previous_year = years[-1]
     return [f"{page.rel}: {o}" for o in offences], checked
@@ -1056,11 +1162,15 @@ def test_ranking_sentences_agree_with_tables(pages_root: Path, report: str) -> N
     report_dir = pages_root / report
     page = parse(report_dir / "chapters" / "02_etablering.html", pages_root)
     offences, checked = ranking_offences(page, report_dir, report.split("/")[1])
+    if (report_dir / "summary.html").is_file():
+        summary = parse(report_dir / "summary.html", pages_root)
+        offences += ranking_offences(summary, report_dir, report.split("/")[1])[0]
     fail_with(offences, f"ranking sentences that disagree with their table ({report})")
     assert checked, f"{page.rel}: no ranking sentence found (expected «Högst … snitt …»)"
 
 
-KNOWN_RANKING = (COUNTY_TOP, COUNTY_LOW, COUNTY_UNRANKED, MUNI_TOP, COUNTY_RANK)
+KNOWN_RANKING = (COUNTY_TOP, COUNTY_LOW, COUNTY_UNRANKED, MUNI_TOP, COUNTY_RANK, SUMMARY_MUNI,
+                 SUMMARY_COUNTY_RANK)
 
 
 @pytest.mark.slow
@@ -1077,7 +1187,7 @@ def test_every_ranking_sentence_is_checked(pages_root: Path, report: str) -> Non
             for sentence in _sentences(block.text):
                 if not RANKING.search(sentence):
                     continue
-                if page.path.name == "02_etablering.html" and any(
+                if page.path.name in ("02_etablering.html", "summary.html") and any(
                         p.search(sentence) for p in KNOWN_RANKING):
                     continue
                 offences.append(f"{page.rel}: «{sentence[:160]}»")
