@@ -837,23 +837,43 @@ class Chapter:
         return "etableringsuppdraget" if int(year) <= 2017 else "etableringsprogrammet"
 
     def edition_scope(self) -> None:
-        """What this edition and region recompute and what they take from the 2018 report."""
+        """What this edition and region recompute and what they take from the 2018 report
+        (chapters that read data vs chapters that retell the report, from ``CHAPTERS``)."""
+        from kfsk_research.chapters import CHAPTERS
+
         e, name = self.edition, html.escape(self.region.name)
         years = f"{e.data_years[0]}–{e.last_year}"
+        computed = _chapter_list([int(c.number) for c in CHAPTERS if c.reads_data])
+        retold = _chapter_list([int(c.number) for c in CHAPTERS if not c.reads_data])
         if self.is_original:
             text = (f"Utgåva {e.edition} för {name} är originalrapporten byggd från källorna: "
-                    f"kapitel 2 räknas fram ur Kolada, Migrationsverket och SCB för {years}, "
-                    "och kapitel 1 och 3–6 sammanfattar rapportens text och siffror.")
+                    f"kapitel {computed} räknas fram ur de öppna källorna (Kolada, "
+                    f"Migrationsverket, SCB) för {years}, och kapitel {retold} sammanfattar "
+                    "rapportens text och siffror.")
         else:
-            text = (f"Utgåva {e.edition} för {name}: kapitel 2 räknas fram ur Kolada, "
-                    f"Migrationsverket och SCB för {genitive_sv(name)} "
-                    f"{count_sv(len(self.members), 'kommun', 'kommuner')} med data för {years}. "
-                    "Kapitel 1 och 3–6 sammanfattar Kommunförbundet Skånes rapport 2018 och "
-                    "gäller Skåne då; de är markerade med en ruta. Enkäten i kapitel 4 finns "
-                    "bara för Skånes kommuner 2018, och rapportens kommuntal för 2017 ingår "
-                    "bara i utgåva 2018.")
+            text = (f"Utgåva {e.edition} för {name}: kapitel {computed} räknas fram ur de "
+                    "öppna källorna (Kolada, Migrationsverket, SCB) för "
+                    f"{genitive_sv(name)} {count_sv(len(self.members), 'kommun', 'kommuner')} "
+                    f"med data för {years}. Kapitel {retold} sammanfattar Kommunförbundet "
+                    "Skånes rapport 2018 och gäller Skåne då; de är markerade med en ruta. "
+                    "Enkäten i kapitel 4 finns bara för Skånes kommuner 2018, och rapportens "
+                    "kommuntal för 2017 ingår bara i utgåva 2018.")
         _markdown(text)
 
     def fact_share(self, part_id: str, whole_id: str) -> str:
         """One report fact as a percentage of another (``5`` of ``59`` → ``8,5 %``)."""
         return percent_sv(facts.fact_value(part_id) / facts.fact_value(whole_id), 1)
+
+
+def _chapter_list(numbers: list[int]) -> str:
+    """``[1, 3, 4, 5, 6]`` → ``1 och 3–6``; ``[2, 7]`` → ``2 och 7``."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    items: list[str] = []
+    for r in runs:
+        items += [f"{r[0]}–{r[-1]}"] if len(r) > 2 else [str(x) for x in r]
+    return join_sv(items)
