@@ -22,6 +22,9 @@ class ChapterSpec:
         return self.chapter_id[:2]
 
 
+# Chapter 7 (issue 14): outcomes, costs and a parameterised cost scenario.
+OUTCOMES = ChapterSpec("07_utfall", "Tillgång eller belastning? Utfall och kostnader", "2.4",
+                       True)
 CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("01_bakgrund", "Bakgrund", "1", False),
     ChapterSpec("02_etablering", "Nyanländas etablering i regionen", "2", True),
@@ -29,11 +32,8 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("04_enkat", "Enkätundersökningen om arbetet med nyanlända", "4", False),
     ChapterSpec("05_goda_exempel", "Goda exempel och lärdomar", "5", False),
     ChapterSpec("06_rekommendationer", "Råd och rekommendationer", "6", False),
+    OUTCOMES,
 )
-# Chapter 7 (issue 14: outcomes, costs and a cost scenario); known to chapter_spec so that
-# its notebook runs by hand, and built with the report once it is listed in CHAPTERS.
-OUTCOMES = ChapterSpec("07_utfall", "Tillgång eller belastning? Utfall och kostnader", "2.4",
-                       True)
 CHAPTER_IDS = tuple(c.chapter_id for c in CHAPTERS)
 # Inputs every chapter reads (region membership and names), besides its own.
 COMMON_INPUTS = (reference.MUNICIPALITIES, reference.KOMMUNGRUPPER)
@@ -41,7 +41,7 @@ COMMON_INPUTS = (reference.MUNICIPALITIES, reference.KOMMUNGRUPPER)
 
 def chapter_spec(chapter_id: str) -> ChapterSpec:
     """The spec of a chapter id, or a ValueError listing the valid ids."""
-    for c in (*CHAPTERS, OUTCOMES):
+    for c in CHAPTERS:
         if c.chapter_id == chapter_id:
             return c
     raise ValueError(f"unknown chapter '{chapter_id}'; valid: {', '.join(CHAPTER_IDS)}")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 CHAPTERS = ["01_bakgrund", "02_etablering", "03_regionalt_arbete", "04_enkat",
-            "05_goda_exempel", "06_rekommendationer"]
+            "05_goda_exempel", "06_rekommendationer", "07_utfall"]
 TABLES = ["reception_municipality", "reception_county", "quota_vs_received",
           "establishment_gender", "survey_respondents"]
 MAPS = ["map_received_per_1000_2017", "map_quota_ratio_2018", "map_survey_respondents_2018"]

@@ -44,10 +44,10 @@ def test_import_is_light() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_six_chapter_notebooks() -> None:
+def test_seven_chapter_notebooks() -> None:
     assert [p.stem for p in NOTEBOOKS] == [
         "01_bakgrund", "02_etablering", "03_regionalt_arbete", "04_enkat", "05_goda_exempel",
-        "06_rekommendationer"]
+        "06_rekommendationer", "07_utfall"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
