@@ -846,7 +846,7 @@ class Chapter:
         computed = _chapter_list([int(c.number) for c in CHAPTERS if c.reads_data])
         retold = _chapter_list([int(c.number) for c in CHAPTERS if not c.reads_data])
         if self.is_original:
-            text = (f"Utgåva {e.edition} för {name} är originalrapporten byggd från källorna: "
+            text = (f"Utgåva {e.edition} för {name} motsvarar originalrapporten: "
                     f"kapitel {computed} räknas fram ur de öppna källorna (Kolada, "
                     f"Migrationsverket, SCB) för {years}, och kapitel {retold} sammanfattar "
                     "rapportens text och siffror.")
