@@ -108,7 +108,12 @@ def source_text(row: pd.Series) -> str:
         page = "" if pd.isna(row["page"]) else f", s. {int(row['page'])}"
         return f"Rapporten (2018), avsnitt {row['section']}{page}"
     m = _SOURCE_IN_NOTE.search(str(row["note"]))
-    return m.group(1).strip() if m else "Se anmärkning"
+    return _quotes(m.group(1).strip()) if m else "Se anmärkning"
+
+
+def _quotes(text: str) -> str:
+    """Straight single quotes from the facts file as Swedish quotation marks (”…”)."""
+    return re.sub(r"'([^']+)'", "\u201d\\1\u201d", text)
 
 
 def display_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -127,8 +132,8 @@ def display_table(rows: pd.DataFrame) -> pd.DataFrame:
 def _display_note(row: pd.Series) -> str:
     """The note without what the source column already says."""
     if str(row["section"]).strip():
-        return str(row["note"])
+        return _quotes(str(row["note"]))
     parts = [p.strip() for p in str(row["note"]).split(";")]
     parts = [p.replace(", därför utan avsnitt/sida", "") for p in parts
              if p and not p.startswith("källa:")]
-    return "; ".join(parts)
+    return _quotes("; ".join(parts))
