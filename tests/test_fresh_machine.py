@@ -1,9 +1,13 @@
-"""A fresh data directory: the build fetches what it needs, or stops with a clear error."""
+"""A fresh data directory: the build fetches what it needs, or stops with a clear error;
+a data directory that does not exist is an error at once (nothing fetched or created)."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -32,19 +36,50 @@ def _args(data_dir: Path, base_url: str | None = None, offline: bool = False):
 
 
 def test_offline_build_names_the_missing_files(tmp_path: Path, capsys) -> None:
+    (tmp_path / "empty").mkdir()
     code = cli.main(["build", "--edition", "2018", "--data-dir", str(tmp_path / "empty"),
                      "--output-dir", str(tmp_path / "out"), "--offline"])
     err = capsys.readouterr().err
     assert code == cli.EXIT_DATA
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "kolada/N01986.csv" in err and "reference/municipalities.csv" in err
-    assert "KFSK_DATA_DIR" in err and "kfsk fetch" in err
+    assert str(tmp_path / "empty") in err and "kfsk fetch" in err
+    assert "../shared" not in err
     assert not (tmp_path / "out" / "2018").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "check"])
+def test_missing_data_dir_is_named_at_once(tmp_path: Path, command: str) -> None:
+    """No Kolada retries, no folder created: one line naming the absolute path, < 1 s of
+    work in the process (measured as the wall time of the whole command, imports included,
+    with a margin for a loaded machine)."""
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "kfsk_research.cli", command,
+                             "--data-dir", "nope"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60, check=False)
+    elapsed = time.monotonic() - started
+    assert result.returncode == cli.EXIT_DATA, result.stderr
+    line = result.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert line.startswith(f"error: {tmp_path / 'nope'}: data directory does not exist"), line
+    assert "fetching" not in result.stdout
+    assert not (tmp_path / "nope").exists()
+    assert not (tmp_path / "outputs").exists()
+    assert elapsed < 5, f"{elapsed:.1f} s"
+
+
+def test_fetch_may_create_the_data_dir_it_is_given(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/v3"
+    code = cli.main(["fetch", "--kpi", "N01951", "--edition", "2018", "--data-dir",
+                     str(tmp_path / "new"), "--base-url", url])
+    assert code != 0  # the server is closed; the folder the user named may exist now
+    assert not (tmp_path / "new" / "kolada" / "N01951.csv").exists()
 
 
 def test_unreachable_server_stops_with_the_missing_files(tmp_path: Path) -> None:
     editions = [load_config().edition(2018)]
     url = f"http://127.0.0.1:{closed_port()}/v3"
+    (tmp_path / "data").mkdir()
     with pytest.raises(Exception) as info:
         cli._fetch_missing(editions, _args(tmp_path / "data", url))
     text = str(info.value)
@@ -69,6 +104,7 @@ def test_fresh_directory_is_filled_then_validates(tmp_path: Path, snapshot_dir: 
             for route, reply in paged_data(server.root, path, rows, 2000).items():
                 server.route(route, reply)
         data = tmp_path / "data"
+        data.mkdir()  # an empty folder the user named (a missing one is an error)
         cli._fetch_missing(editions, _args(data, server.root))
     # every required input is there now, byte-equal to the snapshot where it overlaps
     for rel in editions[0].required:

@@ -21,11 +21,14 @@ from pathlib import Path
 import pytest
 from helpers import descendants, notebooks_with, seed_previous, tree_hashes
 
+from kfsk_research.build import curve_supported
+
 pytestmark = pytest.mark.slow
 
 EXIT_BUILD = 4
 CHAPTER = "03_regionalt_arbete"
-WAIT = 30  # seconds; a build that only runs CHAPTER takes about 10 s
+WAIT = 60  # seconds; a build that only runs CHAPTER takes about 10 s (more under load),
+# far less than the 120 s the hanging cell would take
 ENV_DROP = ("KFSK_DATA_DIR", "KFSK_OUTPUT_DIR", "KFSK_CONFIG", "KFSK_DATASET_CACHE",
             "JUPYTER_PATH")
 
@@ -97,7 +100,9 @@ def test_chapter_fails_fast_and_names_the_cell(source: str, expected: str, seede
     assert re.search(r"cell \d+ \(" + re.escape(source) + r"\)", line), line
     assert re.search(expected, line, re.IGNORECASE), line
     assert "Traceback" not in stderr
-    assert elapsed < 30, f"took {elapsed:.1f} s"
+    if curve_supported():  # the build's kernels get CurveZMQ keys: no per-kernel warning
+        assert "without encryption" not in stderr
+    assert elapsed < WAIT, f"took {elapsed:.1f} s"
     assert (root / "2018" / "skane.failed" / "notebooks" / f"{CHAPTER}.ipynb").is_file()
     assert tree_hashes(target) == before
     assert not list(root.rglob(".staging-*"))
