@@ -164,8 +164,8 @@ def _assignment_note(ds, history: pd.DataFrame, code: str, name: str,
     return (text + " Kapitel 2:s tabell över kommuntal och mottagna för "
             f"{KOMMUNTAL_YEAR} visar i stället Migrationsverkets uppföljning av kommuntalen "
             f"(”Anvisningar enligt kommuntalen {KOMMUNTAL_YEAR}”, kolumnen mottagna). Det är "
-            "två källor som inte mäter exakt samma sak och som tagits ut vid olika "
-            "tidpunkter, så talen kan skilja sig." + own + region_note + "</p>")
+            "två källor som skiljer sig i mått eller uttagsdatum, så talen kan skilja "
+            "sig." + own + region_note + "</p>")
 
 
 def write_profiles(report, ds, folder: Path) -> dict[str, Path]:
