@@ -17,7 +17,7 @@ import pandas as pd
 from kfsk_research import catalogue, tables
 from kfsk_research.context import html_table, write_csv
 from kfsk_research.fields import FIELDS, label_sv
-from kfsk_research.formatting import count_sv, join_sv, number_sv
+from kfsk_research.formatting import join_sv, number_sv, number_word
 from kfsk_research.pages import page
 
 TOP = 5
@@ -146,12 +146,22 @@ def _revisions_html(revisions: pd.DataFrame) -> str:
     return html_table(shown, "Samma kommun och år, olika värden")
 
 
+def _of(k: int, total: int) -> str:
+    """``tre av fem``, ``inget av 66``, ``14 av 66`` (neuter: kommun-år)."""
+    if k == 0:
+        return f"inget av {_count(total, total)}"
+    return f"{_count(k, total)} av {_count(total, total)}"
+
+
+def _count(k: int, total: int) -> str:
+    return number_word(k, neuter=True) if total <= 12 else number_sv(k, 0)
+
+
 def _disagreements_html(disagree: pd.DataFrame, links: dict[str, str]) -> str:
     differ = disagree[disagree["received_difference"].fillna(1) != 0]
     years = join_sv([str(y) for y in sorted(disagree["year"].unique())])
     text = (f"<p>Mottagna enligt Kolada (N01986) och Migrationsverkets filer för {years}: "
-            f"{count_sv(len(differ), 'kommun-år', 'kommun-år', neuter=True)} av "
-            f"{number_sv(len(disagree), 0)} skiljer sig.</p>")
+            f"{_of(len(differ), len(disagree))} kommun-år skiljer sig.</p>")
     if differ.empty:
         return text
     return text + html_table(differ.drop(columns=["municipality_id"]),

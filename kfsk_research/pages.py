@@ -24,8 +24,10 @@ max-width:100%}
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top;
 max-width:30rem}
 th{background:#f3f3f3}
-td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{white-space:nowrap}
 caption{caption-side:top;text-align:left;font-weight:600;padding:.3rem 0}
+.table-wrap caption{position:sticky;left:0;max-width:calc(100vw - 3rem)}
 img,svg{max-width:100%;height:auto}
 figure{margin:1rem 0}
 figcaption{font-size:.9rem;color:#444}
