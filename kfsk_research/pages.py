@@ -43,8 +43,9 @@ footer{margin-top:2rem;font-size:.8rem;color:#555;border-top:1px solid #ddd;padd
 nav,.anchor-link{display:none}
 body{max-width:none;padding:0;font-size:10pt;color:#000}
 a{color:inherit;text-decoration:none}
-table,.table-wrap table{display:table;overflow:visible}
+table,.table-wrap table{display:table;overflow:visible;font-size:8pt}
 .table-wrap{overflow:visible}
+.table-wrap caption{position:static;max-width:none}
 thead{display:table-header-group}
 tr,img,svg,figure{break-inside:avoid}
 h1,h2,h3,caption{break-after:avoid}
