@@ -48,9 +48,10 @@ TABLES: dict[str, Entry] = {
         "Inskrivna, avslutade och andel till arbete eller studier i etableringsuppdraget "
         "(från 2018 etableringsprogrammet), summerat över regionens kommuner. "
         + _KOLADA + " (Arbetsförmedlingen)."),
-    "gender_balance": Entry(
+    "establishment_gender_balance": Entry(
         "Kvinnor och män i etableringen per år",
-        "Vilket kön som var flest bland de inskrivna varje år, med antal. "
+        "Vilket kön som var flest bland de inskrivna varje år, med antal i kommuner som "
+        "redovisar båda könen; tomt där luckorna gör det omöjligt att avgöra. "
         + _KOLADA + " (Arbetsförmedlingen)."),
     "establishment_gaps": Entry(
         "Luckor i etableringsstatistiken",

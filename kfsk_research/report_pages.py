@@ -42,9 +42,21 @@ def _column_rows(columns: list[str]) -> list[list[str]]:
             for d in describe(columns)]
 
 
+def _in_catalogue_order(paths, registry: dict) -> list[Path]:
+    """Files in the order of the catalogue (report order), uncatalogued ones last."""
+    keys = list(registry)
+
+    def key(path: Path) -> tuple[int, str]:
+        stem = re.sub(r"_(19|20)\d\d$", "", path.stem)
+        found = path.stem if path.stem in registry else stem
+        return (keys.index(found) if found in registry else len(keys), path.stem)
+
+    return sorted(paths, key=key)
+
+
 def _table_docs(staging: Path) -> str:
     parts = []
-    for path in sorted((staging / "tables").glob("*.csv")):
+    for path in _in_catalogue_order((staging / "tables").glob("*.csv"), catalogue.TABLES):
         title, caption = _title_html("table", path.stem, path.name)
         columns = list(pd.read_csv(path, nrows=0).columns)
         parts.append(
@@ -56,7 +68,7 @@ def _table_docs(staging: Path) -> str:
 
 def _figure_list(staging: Path) -> str:
     items = []
-    for path in sorted((staging / "figures").glob("*.png")):
+    for path in _in_catalogue_order((staging / "figures").glob("*.png"), catalogue.FIGURES):
         title, caption = _title_html("figure", path.stem, path.name)
         items.append(f'<li><a href="figures/{html.escape(path.name)}">{title}</a>'
                      + (f"<br><small>{caption}</small>" if caption else "") + "</li>")
