@@ -1,4 +1,6 @@
-"""Pages a report gets besides its chapters: ``index.html`` and the top-level index."""
+"""Pages a report gets besides its chapters: ``index.html`` (titles from
+:mod:`kfsk_research.catalogue`), ``check.html`` (2018/skane only; other reports link to it),
+``summary.html`` (:mod:`kfsk_research.summary`), and the top-level index."""
 
 from __future__ import annotations
 
