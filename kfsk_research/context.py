@@ -695,8 +695,9 @@ class Chapter:
         if not frame.empty:
             self.table("quota_vs_received", frame, show=False)
             shown = frame.assign(source=[
-                "Rapporten " + s.removeprefix("report ") if str(s).startswith("report")
-                else "Migrationsverket, Kolada" for s in frame["source"]],
+                "Rapporten, s. " + str(s).rsplit("s. ", 1)[-1].rstrip(")")
+                if str(s).startswith("report") else "Migrationsverket; Kolada"
+                for s in frame["source"]],
                 area_id=frame["area_id"].replace({"region": "summa"}))
             shown = shown[["area_name", *[c for c in shown.columns if c != "area_name"]]]
             _html(html_table(shown, "Kommuntal och mottagna (– = uppgift saknas; kvoten saknas "
@@ -704,7 +705,10 @@ class Chapter:
                              links={str(n): f"../municipalities/{i}.html" for i, n in zip(
                                  frame["area_id"], frame["area_name"], strict=True)
                                  if i in self.members},
-                             labels={"area_id": "Kod"}, csv="quota_vs_received"))
+                             labels={"area_id": "Kod", "received": "Mottagna (Kolada)",
+                                     "received_on_assignment":
+                                         "Efter anvisning (Migrationsverket)"},
+                             csv="quota_vs_received"))
         if not has_2018:
             return
         rows = frame[frame["year"] == 2018]

@@ -53,6 +53,11 @@ def root(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     return out
 
 
+def _squash(text: str) -> str:
+    """Collapse ASCII whitespace only (``str.split`` would also eat no-break spaces)."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
 class Page(HTMLParser):
     """Tables (with their ``data-csv``), running text blocks, images with captions."""
 
@@ -103,7 +108,7 @@ class Page(HTMLParser):
         if tag == "div" and self._csv:
             self._csv.pop()
         if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            text = " ".join("".join(self._cell).split())
+            text = _squash("".join(self._cell))
             self._row.append((text, self._cell_class) if tag == "td" else text)
             self._cell = None
         elif tag == "tr" and self._row is not None:
@@ -116,10 +121,10 @@ class Page(HTMLParser):
         elif tag == "table":
             self._in_table -= 1
         elif tag == "figcaption" and self._figcaption is not None:
-            self.images[-1]["caption"] = " ".join("".join(self._figcaption).split())
+            self.images[-1]["caption"] = _squash("".join(self._figcaption))
             self._figcaption = None
         if tag in self.BLOCKS and self._text is not None and not self._in_table:
-            self.blocks.append(" ".join("".join(self._text).split()))
+            self.blocks.append(_squash("".join(self._text)))
             self._text = None
 
     def handle_data(self, data: str) -> None:
