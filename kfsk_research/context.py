@@ -176,7 +176,7 @@ def html_table(frame: pd.DataFrame, caption: str = "", links: dict[str, str] | N
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     attr_csv = f' data-csv="tables/{html.escape(csv)}.csv"' if csv else ""
     link = (f'<p class="table-data">Data: <a href="../tables/{html.escape(csv)}.csv">'
-            f"{html.escape(csv)}.csv</a></p>" if csv else "")
+            f"<code>{html.escape(csv)}.csv</code></a></p>" if csv else "")
     return (f'<div class="table-wrap"{attr_csv}><table class="kfsk-table">{cap}<thead><tr>'
             f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{link}")
 
