@@ -35,6 +35,7 @@ figcaption{font-size:.9rem;color:#444}
 .status-reproduced,.status-consistent{background:#e7f5e7}.status-within{background:#f3f8e2}
 .status-differs,.status-inconsistent{background:#fdecea}.status-no{background:#f3f3f3}
 .findings li{margin:.4rem 0}
+.reason{min-width:14rem}
 .cols ul{columns:12rem}
 .anchor-link{display:none}
 footer{margin-top:2rem;font-size:.8rem;color:#555;border-top:1px solid #ddd;padding-top:.5rem}

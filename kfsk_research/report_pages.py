@@ -248,7 +248,7 @@ def _check_section(part: pd.DataFrame, kind: str) -> str:
                 cells.append(_tolerance_sv(r.tolerance))
         if kind != "no source":
             cells.append(_status_cell(r.status))
-        cells.append(_text(r.reason))
+        cells.append(f'<div class="reason">{_text(r.reason)}</div>')
         rows.append(cells)
         classes.append(_status_class(r.status))
     header = {"number": ["Påstående", "Var i rapporten", "Tryckt", "Omräknat", "Skillnad",
