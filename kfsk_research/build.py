@@ -39,7 +39,7 @@ from kfsk_research.dataset import (
     sha256_file,
 )
 from kfsk_research.editions import ENV_CONFIG, Config, Edition, Region, load_config
-from kfsk_research.errors import BuildError, KfskError
+from kfsk_research.errors import BuildError, ConfigError, KfskError
 from kfsk_research.facts import FACTS_FILE
 from kfsk_research.paths import (
     PACKAGE_DIR,
@@ -86,6 +86,8 @@ class BuildOptions:
     startup_timeout: int = 60
     log: Callable[[str], None] = _print_line
     notebook_dir: Path = NOTEBOOK_DIR
+    # ``kfsk build -p NAME VALUE``: passed to every chapter whose parameters cell declares NAME
+    parameters: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -302,8 +304,9 @@ def load_batch_dataset(editions: list[Edition], data_root: Path, cache_root: Pat
 
 
 def chapter_key(spec: ChapterSpec, report: Report, ds: Dataset, notebook: Path,
-                show_code: bool, fingerprint: str) -> str:
-    """Cache key of one chapter: notebook, parameters, package and the inputs it reads."""
+                show_code: bool, fingerprint: str, overrides: dict | None = None) -> str:
+    """Cache key of one chapter: notebook, parameters (and ``-p`` overrides it declares),
+    package and the inputs it reads."""
     inputs = chapter_inputs(spec.chapter_id, report.edition.inputs)
     blob = {
         "notebook": sha256_file(notebook),
@@ -315,8 +318,50 @@ def chapter_key(spec: ChapterSpec, report: Report, ds: Dataset, notebook: Path,
         "facts": sha256_file(FACTS_FILE),
         "inputs": {i: ds.hashes.get(i, "missing") for i in inputs},
     }
+    if overrides:  # no key change for builds without -p
+        blob["parameters"] = overrides
     text = json.dumps(blob, sort_keys=True, default=list)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# -- kfsk build -p NAME VALUE ------------------------------------------------------------------
+# Parameters the build sets itself for every chapter; -p cannot override them.
+BUILD_PARAMETERS = ("edition", "region", "data_dir", "output_dir")
+
+
+def declared_parameters(notebook: Path) -> list[str]:
+    """Names assigned in the notebook's cell tagged ``parameters`` (papermill's parser)."""
+    import papermill as pm
+
+    return list(pm.inspect_notebook(str(notebook)))
+
+
+def chapter_overrides(spec: ChapterSpec, options: BuildOptions) -> dict[str, object]:
+    """The ``-p`` overrides this chapter's notebook declares (sorted by name)."""
+    if not options.parameters:
+        return {}
+    declared = declared_parameters(options.notebook_dir / f"{spec.chapter_id}.ipynb")
+    return {k: options.parameters[k] for k in sorted(options.parameters) if k in declared}
+
+
+def check_parameters(parameters: dict[str, object], notebook_dir: Path) -> None:
+    """A :class:`ConfigError` (exit 3) for a ``-p`` name no chapter declares, listing each
+    chapter's parameters, or for one the build sets itself."""
+    if not parameters:
+        return
+    fixed = sorted(set(parameters) & set(BUILD_PARAMETERS))
+    if fixed:
+        raise ConfigError(f"-p {', '.join(fixed)}: set by the build itself; use --edition, "
+                          "--region, --data-dir or --output-dir")
+    declared = {c.chapter_id: [p for p in declared_parameters(
+        notebook_dir / f"{c.chapter_id}.ipynb") if p not in BUILD_PARAMETERS]
+        for c in CHAPTERS}
+    unknown = sorted(set(parameters) - {p for ps in declared.values() for p in ps})
+    if unknown:
+        listing = "; ".join(f"{cid}: {', '.join(ps) if ps else '(none)'}"
+                            for cid, ps in declared.items())
+        raise ConfigError(f"unknown parameter {', '.join(unknown)}; the chapters declare "
+                          f"{listing} (besides {', '.join(BUILD_PARAMETERS)})")
 
 
 def _previous_manifest(target: Path) -> dict:
@@ -479,7 +524,8 @@ def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
     notebook_out = report.staging / "notebooks" / f"{spec.chapter_id}.ipynb"
     notebook_out.parent.mkdir(parents=True, exist_ok=True)
     params = {"edition": report.edition.edition, "region": report.region.region_id,
-              "data_dir": str(data_root), "output_dir": str(work)}
+              "data_dir": str(data_root), "output_dir": str(work),
+              **chapter_overrides(spec, options)}
     km = pool.acquire() if pool else None
     started = time.perf_counter()
     try:
@@ -558,7 +604,10 @@ def write_manifest(report: Report, ds: Dataset, keys: dict[str, str],
         "region_name": report.region.name,
         "municipalities": report.members,
         "data_years": list(report.edition.data_years),
-        "parameters": {"show_code": options.show_code, "cell_timeout": options.cell_timeout},
+        "parameters": {"show_code": options.show_code, "cell_timeout": options.cell_timeout,
+                       "overrides": {c.chapter_id: given for c in CHAPTERS
+                                     if c.chapter_id in keys
+                                     and (given := chapter_overrides(c, options))}},
         "package_version": __version__,
         "package_fingerprint": package_fingerprint(),
         "dependencies": _dependency_versions(),
@@ -631,6 +680,7 @@ def build(editions: list[int], regions: list[str], options: BuildOptions | None 
         config.edition(e)
     for r in regions:
         config.region(r)
+    check_parameters(options.parameters, options.notebook_dir)
     data_root = existing_data_dir(options.data_dir)
     root = output_dir(options.output_root)
     root.mkdir(parents=True, exist_ok=True)
@@ -671,7 +721,8 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
             for spec in CHAPTERS:
                 nb = options.notebook_dir / f"{spec.chapter_id}.ipynb"
                 keys[(report.target, spec.chapter_id)] = chapter_key(
-                    spec, report, ds, nb, options.show_code, fingerprint)
+                    spec, report, ds, nb, options.show_code, fingerprint,
+                    chapter_overrides(spec, options))
             page_keys[report.target] = pages_key(
                 report, ds, [keys[(report.target, c.chapter_id)] for c in CHAPTERS], fingerprint)
             if (not options.force and previous.get("pages_key") == page_keys[report.target]

@@ -48,6 +48,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--cell-timeout", type=int, default=None, help="seconds per notebook cell")
     b.add_argument("--notebook-dir", type=from_cwd, default=None,
                    help="chapter notebooks to run (default: the project's notebooks/)")
+    b.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                   metavar=("NAME", "VALUE"),
+                   help="pass a parameter to every chapter that declares it, e.g. "
+                        "-p employed_share 0.5 (recorded in manifest.json, part of the cache "
+                        "key); an unknown name lists the chapters' parameters")
 
     v = sub.add_parser("validate", help="check every input file; one line per problem")
     _add_data_dir(v)
@@ -164,6 +169,16 @@ def args_base_url(args) -> str | None:
     return getattr(args, "base_url", None)
 
 
+def parameter_value(text: str) -> object:
+    """A ``-p`` value as papermill reads one: int, float, None/True/False, else the text."""
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return {"None": None, "True": True, "False": False}.get(text, text)
+
+
 def cmd_build(args) -> int:
     """Build the requested editions × regions."""
     from kfsk_research.paths import existing_data_dir
@@ -182,6 +197,7 @@ def cmd_build(args) -> int:
         options.cell_timeout = args.cell_timeout
     if args.notebook_dir:
         options.notebook_dir = args.notebook_dir.resolve()
+    options.parameters = {name: parameter_value(value) for name, value in args.parameter}
     started = time.perf_counter()
     print(f"building {len(editions) * len(regions)} report(s): editions "
           f"{', '.join(map(str, editions))}; regions {', '.join(regions)}", flush=True)

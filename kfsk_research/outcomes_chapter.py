@@ -486,7 +486,23 @@ class OutcomesChapter(Chapter):
                 "utfallet inom spannet "
                 + (f"i {number_word(int(within))} av {number_sv(len(members), 0)} kommuner."
                    if within else f"i ingen av de {number_sv(len(members), 0)} kommunerna."))
+        text += self._leavers_realised(known)
         if unknown:
             text += (f" För {join_sv([str(y) for y in unknown])} är utfallet ännu inte känt "
                      "(underlaget slutar 2022).")
         _markdown(text)
+
+    def _leavers_realised(self, years: list[int]) -> str:
+        """How many actually left the programme in the projection years (N00964), beside
+        the scenario's assumption: one reason why the outcome differs."""
+        rows = self.ds.kpi("N00964")
+        rows = rows[rows["municipality_id"].isin(self.members) & rows["year"].isin(years)]
+        counts = rows.groupby("year")["value"].agg(["sum", "count"])
+        complete = [y for y in years if y in counts.index
+                    and counts.loc[y, "count"] == len(self.members)]
+        if not complete:
+            return ""
+        actual = join_sv([f"{number_sv(counts.loc[y, 'sum'], 0)} ({y})" for y in complete])
+        return (f" Scenariot antog att {number_sv(self.params.leavers, 0)} personer lämnar "
+                f"etableringen varje år; enligt N00964 lämnade {actual}. Med "
+                "`-p leavers` går scenariot att räkna om med ett annat antal.")

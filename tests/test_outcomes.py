@@ -259,3 +259,111 @@ def test_scenario_vs_outcome_skane_2018(dataset_2018, skane) -> None:
     malmo = _row(table, "1280", 2020)
     assert malmo["economic_assistance_change_sek"] == pytest.approx(
         malmo["economic_assistance_sek"] - malmo["economic_assistance_base_sek"])
+
+
+# -- the built chapter (session build of 2018/skane) ---------------------------------------
+
+@pytest.mark.slow
+def test_built_chapter_tables_match_snapshot(report_2018) -> None:
+    assert (report_2018 / "chapters" / "07_utfall.html").is_file()
+    tables = report_2018 / "tables"
+    read = lambda name: pd.read_csv(tables / f"{name}.csv",  # noqa: E731
+                                    dtype={"municipality_id": str})
+    employment = read("employment_refugees")
+    # kolada/N00700.csv lines 5358 and 5174: Malmö 50.28542108, Perstorp 37.97468354 (2017)
+    assert _row(employment, "1280", 2017)["refugees_employed_pct"] == pytest.approx(50.28542108)
+    assert _row(employment, "1275", 2017)["refugees_employed_pct"] == pytest.approx(37.97468354)
+    expected = read("expected_vs_actual")
+    # N00486.csv line 1051: Hörby 1263 +4.7002681; line 1251: Kristianstad 1290 −7.22658662
+    assert _row(expected, "1263", 2017)["refugees_employed_deviation_pct"] == pytest.approx(
+        4.7002681)
+    assert _row(expected, "1290", 2017)["refugees_employed_deviation_pct"] == pytest.approx(
+        -7.22658662)
+    costs = read("costs_reception")
+    # N40010.csv line 3279: Malmö 2017 −390.192217
+    assert _row(costs, "1280", 2017)["reception_net_cost_per_inhabitant_sek"] == \
+        pytest.approx(-390.192217)
+    scenario = read("scenario_cost")
+    region = scenario[scenario["municipality_id"] == "skane"].set_index("year")
+    assert list(region.index) == [2018, 2019, 2020]
+    assert region.loc[2020, "scenario_cost_central_sek"] == pytest.approx(
+        3 * region.loc[2018, "scenario_cost_central_sek"])
+    outcome = read("scenario_vs_outcome")
+    assert sorted(outcome["year"].unique()) == [2018, 2019, 2020]
+    text = (report_2018 / "chapters" / "07_utfall.html").read_text(encoding="utf-8")
+    assert "Det är ett scenario, inte en prognos" in text
+    assert "fingervisning" in text
+
+
+# -- kfsk build -p NAME VALUE ----------------------------------------------------------------
+
+def test_unknown_build_parameter_lists_the_chapters_parameters() -> None:
+    from kfsk_research.build import NOTEBOOK_DIR, check_parameters
+    from kfsk_research.errors import ConfigError
+
+    check_parameters({"employed_share": 0.5}, NOTEBOOK_DIR)  # declared by 07_utfall
+    with pytest.raises(ConfigError, match=r"unknown parameter employd_share.*07_utfall: "
+                                          r"leavers, employed_share"):
+        check_parameters({"employd_share": 0.5}, NOTEBOOK_DIR)
+    with pytest.raises(ConfigError, match="set by the build"):
+        check_parameters({"edition": 2019}, NOTEBOOK_DIR)
+
+
+def test_build_parameter_values_and_overrides() -> None:
+    from kfsk_research.build import BuildOptions, chapter_overrides
+    from kfsk_research.chapters import chapter_spec
+    from kfsk_research.cli import parameter_value
+
+    assert [parameter_value(v) for v in ("0.5", "3", "None", "x")] == [0.5, 3, None, "x"]
+    options = BuildOptions(parameters={"employed_share": 0.5})
+    assert chapter_overrides(chapter_spec("07_utfall"), options) == {"employed_share": 0.5}
+    assert chapter_overrides(chapter_spec("02_etablering"), options) == {}
+
+
+def test_cli_unknown_parameter_exits_3(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "kfsk_research.cli", "build", "--edition", "2018", "--region",
+         "skane", "--output-dir", str(tmp_path), "-p", "no_such_parameter", "1"],
+        capture_output=True, text=True, check=False)
+    assert result.returncode == 3
+    assert "no_such_parameter" in result.stderr and "employed_share" in result.stderr
+
+
+@pytest.mark.slow
+def test_build_override_changes_scenario_and_is_recorded(built_2018, snapshot_dir,
+                                                         tmp_path) -> None:
+    import json
+
+    from helpers import seed_previous
+
+    from kfsk_research.build import BuildOptions, build
+
+    out = tmp_path / "out"
+    report = seed_previous(built_2018, out)
+    default = pd.read_csv(report / "tables" / "scenario_cost.csv", dtype={"municipality_id": str})
+    lines: list[str] = []
+    build([2018], ["skane"], BuildOptions(data_dir=snapshot_dir, output_root=out,
+                                          log=lines.append, jobs=1,
+                                          parameters={"employed_share": 0.5}))
+    # only the chapter that declares the parameter runs again
+    assert any("07_utfall" in line and "done" in line for line in lines)
+    assert any("02_etablering" in line and "unchanged" in line for line in lines)
+    changed = pd.read_csv(report / "tables" / "scenario_cost.csv",
+                          dtype={"municipality_id": str})
+    manifest = json.loads((report / "manifest.json").read_text())
+    assert manifest["parameters"]["overrides"] == {"07_utfall": {"employed_share": 0.5}}
+    params = pd.read_csv(report / "tables" / "scenario_parameters.csv").set_index("parameter")
+    e0 = params.loc["employed_share", "default_value"]
+    region = lambda t: t[t["municipality_id"] == "skane"]["scenario_cost_central_sek"]  # noqa: E731
+    assert region(changed).to_numpy() == pytest.approx(
+        region(default).to_numpy() * 0.5 / (1 - e0))
+    # without the override the default result comes back
+    build([2018], ["skane"], BuildOptions(data_dir=snapshot_dir, output_root=out,
+                                          log=lambda _m: None, jobs=1))
+    restored = pd.read_csv(report / "tables" / "scenario_cost.csv",
+                           dtype={"municipality_id": str})
+    pd.testing.assert_frame_equal(restored, default)
+    assert json.loads((report / "manifest.json").read_text())["parameters"]["overrides"] == {}
