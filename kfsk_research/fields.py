@@ -150,7 +150,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
 # The reproduction check (tables/check.csv) and the change page (tables/changes_*.csv).
 for _f in (
     Field("id", "str", "", "Id", "Row id in report_claims.csv",
-          description_sv="Radens id i kfsk_research/data/report_claims.csv och i kfsk check."),
+          description_sv="Radens id i projektets förteckning över rapportens kontrollerade "
+                         "tal (samma id som kommandot kfsk check skriver ut)."),
     Field("claim", "str", "", "Påstående", "The report's number or claim, in a few words",
           description_sv="Rapportens tal eller påstående med några ord."),
     Field("source_ref", "str", "", "Var i rapporten", "Section, figure and page in the report",
@@ -195,8 +196,8 @@ for _f in (
           "(positive = moved up)", nullable=True,
           description_sv="Rang det tidigare året minus rang det senare; positivt = högre upp."),
     Field("quantity", "str", "", "Uppgift", "Which column differs",
-          description_sv="Vilken uppgift som skiljer sig (kolumnens id i "
-          "reception_municipality.csv)."),
+          description_sv="Vilken uppgift som skiljer sig (en kolumn i tabellen över "
+                         "mottagna per kommun, med sitt id)."),
     Field("value_previous_build", "float", "see quantity", "Värde i föregående bygge",
           "Value in the earlier build of the previous edition", nullable=True,
           description_sv="Värdet i föregående utgåvas tidigare bygge."),

@@ -25,6 +25,14 @@ def test_every_field_has_a_swedish_label_and_description(name: str) -> None:
     assert f.label_sv != name.replace("_", " ")
 
 
+@pytest.mark.parametrize("name", sorted(fields.FIELDS))
+def test_descriptions_read_as_prose(name: str) -> None:
+    """Descriptions are shown on the index pages: no identifiers, file names or paths."""
+    text = fields.FIELDS[name].description_sv
+    assert not _IDENTIFIER.search(text), f"{name}: {text!r}"
+    assert ".csv" not in text and "kfsk_research" not in text, f"{name}: {text!r}"
+
+
 def test_migrationsverket_categories_have_their_own_names() -> None:
     # Migrationsverket's category names (data/README.md, kommunmottagna_2018.csv columns)
     assert fields.label_sv("anvisade_abo") == "Anvisade från anläggningsboende (ABO)"
