@@ -499,15 +499,20 @@ class Chapter:
             frame, "year", "gender", "participants",
             f"Figur 1. Inskrivna i {term}, {name}", src, ylabel="personer",
             lower="participants_reported"))
-        edu = frame.melt(id_vars=["year", "gender"], value_vars=list(tables.EDUCATION_KPIS),
-                         var_name="level", value_name="share")
+        # all three genders: the total shows where Kolada hides one gender's small numbers
+        order = {"K": 0, "M": 1, "T": 2}
+        everyone = self.establishment.sort_values(
+            ["gender", "year"], key=lambda s: s.map(order) if s.name == "gender" else s)
+        edu = everyone.melt(id_vars=["year", "gender"],
+                            value_vars=list(tables.EDUCATION_KPIS), var_name="level",
+                            value_name="share")
         panels = {"education_pre_secondary_share": "Förgymnasial",
                   "education_secondary_share": "Gymnasial",
                   "education_tertiary_share": "Eftergymnasial (minst 2 år)"}
         self.figure("fig2_establishment_education", figures.paired_panels(
             edu, "level", panels, "year", "gender", "share",
-            f"Figur 2. Utbildningsnivå bland inskrivna i {term}, {name} (andel av inskrivna "
-            "kvinnor resp. män)", src, ylabel="andel av inskrivna"))
+            f"Figur 2. Utbildningsnivå bland inskrivna i {term}, {name} (andel av de "
+            "inskrivna kvinnorna, männen och alla)", src, ylabel="andel av inskrivna"))
         self.figure("fig3_establishment_exits", figures.grouped_bars(
             frame, "year", "gender", "exits_work_or_studies",
             f"Figur 3. Lämnade {term} till arbete eller studier, {name}", src,
