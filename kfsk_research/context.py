@@ -393,7 +393,9 @@ class Chapter:
         frame = self.establishment
         year = self.edition.last_year
         t = frame[(frame["year"] == year) & (frame["gender"] == "T")].iloc[0]
-        gaps = tables.establishment_gaps(self.ds, self.members, [year])
+        gaps = tables.establishment_gaps(self.ds, self.members, list(self.edition.data_years))
+        self.table("establishment_gaps", gaps, show=False)
+        gaps = gaps[gaps["year"] == year]
         gaps_t = gaps[gaps["gender"] == "T"]
         term = self.programme([year])
         out = []
