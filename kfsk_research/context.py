@@ -237,6 +237,8 @@ class Chapter:
         alt = " ".join((alt or title).split())
         source = next((" ".join(x.get_text().split()) for x in fig.texts
                        if x.get_text().startswith("Källa")), "")
+        if figure_id.startswith("map_"):
+            self.__dict__["_maps"] = True  # credit the map boundaries in sources()
         path = figures.save_png(fig, self.out / "figures" / f"{figure_id}.png")
         data = base64.b64encode(path.read_bytes()).decode("ascii")
         caption = html.escape(title) + (f'<br><span class="source">{html.escape(source)}'
@@ -301,6 +303,9 @@ class Chapter:
         """The chapter's sources and licences: only those it read (chapters that read
         data record their inputs with ``_use``), and the optional inputs it lacked."""
         read = sorted(self.__dict__.get("_read", set()))
+        if self.spec.reads_data and not self.__dict__.get("_wanted"):
+            # a data chapter that does not record its inputs: credit everything loaded
+            read = sorted(r for r in self.ds.hashes if not r.startswith("reference/"))
         items = []
         if not self.spec.reads_data or self.__dict__.get("_report_used"):
             items.append(SOURCE_REPORT + " (uppgifter som endast finns i rapporten)")
