@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import shutil
 import subprocess
 import sys
 import time
@@ -118,3 +119,81 @@ def test_fresh_directory_is_filled_then_validates(tmp_path: Path, snapshot_dir: 
     assert (data / "kolada" / "provenance.json").is_file()
     capsys.readouterr()
     assert cli.main(["validate", "--data-dir", str(data)]) == 0
+
+
+@pytest.mark.parametrize("argv", [["check", "--region", "blekinge"],
+                                  ["check", "--edition", "2023"]])
+def test_check_says_it_covers_the_2018_skane_report_only(argv: list[str], capsys) -> None:
+    code = cli.main(argv)
+    captured = capsys.readouterr()
+    assert code == cli.EXIT_CONFIG
+    assert captured.out == ""  # no table of another report printed silently
+    line = captured.err.strip()
+    assert "\n" not in line and "covers the 2018 Skåne report only" in line, line
+
+
+# --- the Makefile on a fresh machine ------------------------------------------------------
+
+FAKE_OLD_PYTHON = """#!/bin/sh
+# pretends to be Python 3.10: fails the version check, makes a "venv" of itself
+case "$1" in
+  --version) echo "Python 3.10.12";;
+  -c) exit 1;;
+  -m) mkdir -p "$3/bin" && cp "$0" "$3/bin/python";;
+esac
+"""
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Path:
+    """The Makefile and pyproject.toml in an empty folder, with a fake Python 3.10."""
+    from kfsk_research.paths import PROJECT_DIR
+
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy(PROJECT_DIR / name, tmp_path / name)
+    fake = tmp_path / "python3.10"
+    fake.write_text(FAKE_OLD_PYTHON)
+    fake.chmod(0o755)
+    return tmp_path
+
+
+def _make(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["make", *args], cwd=folder, capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_refuses_an_old_python_and_says_how_to_choose(make_project: Path) -> None:
+    result = _make(make_project, "PYTHON=./python3.10", "report")
+    assert result.returncode != 0
+    assert ("needs Python >= 3.11, but PYTHON=./python3.10 is 'Python 3.10.12'; choose "
+            "another, e.g. make PYTHON=python3.12 report") in result.stderr, result.stderr
+    assert not (make_project / ".venv").exists()
+    assert "installing" not in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_removes_a_venv_of_an_old_python(make_project: Path) -> None:
+    (make_project / ".venv" / "bin").mkdir(parents=True)
+    shutil.copy(make_project / "python3.10", make_project / ".venv" / "bin" / "python")
+    result = _make(make_project, "venv-python")
+    assert result.returncode == 0, result.stderr
+    assert "removing .venv: its Python (Python 3.10.12) is older than 3.11" in result.stdout
+    assert not (make_project / ".venv").exists()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_clean_and_distclean(make_project: Path) -> None:
+    out = make_project / "outputs"
+    for rel in ("README.md", "index.html", "2018/skane/index.html", "2018/.staging-skane/x",
+                "scratch/2018/skane/tables/t.csv", ".cache/locks/2018-skane.lock",
+                ".2018-skane.lock"):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text("x")
+    (make_project / ".venv" / "bin").mkdir(parents=True)
+
+    assert _make(make_project, "clean").returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == ["README.md"]
+    assert (make_project / ".venv").is_dir()
+    assert _make(make_project, "distclean").returncode == 0
+    assert not (make_project / ".venv").exists()
