@@ -433,10 +433,13 @@ def machine_paths(data_root: Path, root: Path, work: Path) -> list[tuple[str, st
         shown = display_path(path)
         return placeholder if Path(shown).is_absolute() else shown
 
-    pairs = [(work, "<output_dir>"), (data_root, inside(data_root, "<data_dir>")),
-             (root, inside(root, "<outputs>")), (Path(sys.prefix), inside(Path(sys.prefix),
-                                                                          "<venv>")),
-             (Path(sys.base_prefix), "<python>"), (Path(tempfile.gettempdir()), "<tmp>"),
+    venv = Path(sys.prefix)
+    pairs = [(work, "<output_dir>"),
+             (data_root, inside(data_root, "<data_dir>")),
+             (root, inside(root, "<outputs>")),
+             (venv, inside(venv, "<venv>")),
+             (Path(sys.base_prefix), "<python>"),
+             (Path(tempfile.gettempdir()), "<tmp>"),
              (PROJECT_DIR, ".")]
     found: dict[str, str] = {}
     for path, text in pairs:
@@ -473,8 +476,10 @@ def sanitise_notebook(path: Path, pairs: list[tuple[str, str]], output_path: str
     import nbformat
 
     stand_in = dict(pairs)
+    # a whole path: not inside a longer name ("/tmp" in "/tmpx"), a sentence's full stop
+    # after it allowed
     pattern = re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(p) for p, _ in pairs)
-                         + r")(?![\w.-])")
+                         + r")(?![\w-])(?!\.\w)")
     nb = nbformat.read(path, as_version=4)
     _scrub(nb, pattern, stand_in)
     if "papermill" in nb.metadata:
