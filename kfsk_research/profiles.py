@@ -133,6 +133,8 @@ def _assignment_note(ds, history: pd.DataFrame, code: str, name: str,
     (Migrationsverket's kommuntal file): two sources, two measures."""
     text = ("<p><em>Varav efter anvisning</em> är Koladas nyckeltal N01987 (kommunmottagna "
             "efter anvisning enligt bosättningslagen, per kalenderår).")
+    if not ds.has("kolada/N01987.csv"):
+        text += " Nyckeltalet saknas i underlaget, därför är kolumnen tom."
     k = ds.kommuntal_2018
     if k is None or KOMMUNTAL_YEAR not in set(history["year"]):
         return text + "</p>"
@@ -145,6 +147,9 @@ def _assignment_note(ds, history: pd.DataFrame, code: str, name: str,
     elif pd.notna(kolada_value) and float(kolada_value) == float(mv[code]):
         own = (f" För {html.escape(name)} {KOMMUNTAL_YEAR} ger båda källorna "
                f"{number_sv(float(kolada_value))}.")
+    elif pd.isna(kolada_value):
+        own = (f" För {html.escape(name)} {KOMMUNTAL_YEAR} saknar Kolada värde; "
+               f"Migrationsverkets fil anger {number_sv(float(mv[code]))}.")
     else:
         own = (f" För {html.escape(name)} {KOMMUNTAL_YEAR}: {number_sv(kolada_value)} i Kolada "
                f"och {number_sv(float(mv[code]))} i Migrationsverkets fil.")

@@ -208,3 +208,23 @@ def test_locator_map_labelled_and_fits_a_phone(gr_2023) -> None:
     assert 'role="img"' in svg and 'aria-label="Göteborg markerad på kartan' in svg
     assert "max-width:100%" in svg
     assert "<figcaption>Göteborg (markerad) bland kommunerna i Göteborgsregionen." in html_text
+
+
+def test_missing_after_assignment_input_is_said_in_words(snapshot_copy: Path,
+                                                         tmp_path: Path) -> None:
+    """Without Kolada N01987 (optional) the note says so; no lone "–" in the sentence."""
+    from kfsk_research.dataset import load_dataset
+    from kfsk_research.editions import load_config
+    from kfsk_research.profiles import write_profiles
+
+    (snapshot_copy / "kolada" / "N01987.csv").unlink()
+    config = load_config()
+    e, r = config.edition(2021), config.region("blekinge")
+    ds = load_dataset(e.required, e.optional, snapshot_copy)
+    write_profiles(SimpleNamespace(edition=e, region=r, members=ds.registry.members(r)),
+                   ds, tmp_path)
+    text = re.sub(r"\s+", " ", "".join(_read(tmp_path / "1082.html").text))
+    assert "Nyckeltalet saknas i underlaget, därför är kolumnen tom." in text
+    # anvisningar_kommuntal_2018.csv: 1082,Karlshamn,10,10
+    assert "För Karlshamn 2018 saknar Kolada värde; Migrationsverkets fil anger 10." in text
+    assert ": – i Kolada" not in text
