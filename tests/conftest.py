@@ -81,13 +81,19 @@ def batch(tmp_path_factory: pytest.TempPathFactory, snapshot_dir: Path) -> Path:
     out = base / "outputs"
     lines: list[str] = []
     os.environ.pop("KFSK_DATASET_CACHE", None)
+    # papermill's cwd= changes the process's directory from the build's threads (a race
+    # that can leave it in the notebook folder), so restore it for the tests that follow
+    cwd = Path.cwd()
     started = time.perf_counter()
-    options = BuildOptions(data_dir=snapshot_dir, output_root=out, log=lines.append)
-    build(list(BATCH_EDITIONS), list(BATCH_REGIONS), options, config)
-    middle = time.perf_counter()
-    stubs = BuildOptions(data_dir=snapshot_dir, output_root=out, log=lines.append,
-                         notebook_dir=stub_chapters(base / "stub-notebooks"))
-    build(list(USER_REGION_EDITIONS), [USER_REGION_ID], stubs, config)
+    try:
+        options = BuildOptions(data_dir=snapshot_dir, output_root=out, log=lines.append)
+        build(list(BATCH_EDITIONS), list(BATCH_REGIONS), options, config)
+        middle = time.perf_counter()
+        stubs = BuildOptions(data_dir=snapshot_dir, output_root=out, log=lines.append,
+                             notebook_dir=stub_chapters(base / "stub-notebooks"))
+        build(list(USER_REGION_EDITIONS), [USER_REGION_ID], stubs, config)
+    finally:
+        os.chdir(cwd)
     lines += [f"batch of {len(BATCH_EDITIONS) * len(BATCH_REGIONS)} reports: "
               f"{middle - started:.1f} s",
               f"{USER_REGION_ID}: {time.perf_counter() - middle:.1f} s"]
