@@ -86,3 +86,31 @@ def test_output_root_holds_no_lock_files(built_2018: Path) -> None:
     assert set(top) <= {"index.html", "2018", ".cache"}, top
     locks = sorted(p.name for p in (built_2018 / ".cache" / "locks").iterdir())
     assert locks == ["2018-skane.lock"]
+
+
+def test_sanitise_notebook_replaces_whole_paths_only(tmp_path: Path) -> None:
+    from kfsk_research.build import machine_paths, sanitise_notebook
+
+    work = tmp_path / "out" / "2018" / ".staging-skane" / ".work" / "01"
+    tmp = tempfile.gettempdir()
+    text = (f"looked in {PROJECT_DIR / 'data'}. wrote {work}/2018/skane/t.csv; "
+            f"{sys.prefix}/lib/x.py; {tmp}x stays; {tmp_path}/y")
+    nb = nbformat.v4.new_notebook(metadata={"papermill": {"output_path": str(work / "n")}})
+    nb.cells = [nbformat.v4.new_code_cell(text, outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/plain": text, "image/png": f"{tmp_path}/AAAA"})])]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)
+
+    sanitise_notebook(path, machine_paths(PROJECT_DIR / "data", tmp_path / "out", work),
+                      "notebooks/n.ipynb")
+
+    got = nbformat.read(path, as_version=4)
+    shown = str(tmp_path).replace(tmp, "<tmp>", 1)
+    expected = (f"looked in data. wrote <output_dir>/2018/skane/t.csv; "
+                f".venv/lib/x.py; {tmp}x stays; {shown}/y")
+    if Path(sys.prefix) != PROJECT_DIR / ".venv":  # a venv elsewhere gets a placeholder
+        expected = expected.replace(".venv/lib/x.py", "<venv>/lib/x.py")
+    assert got.cells[0].source == expected
+    assert got.cells[0].outputs[0].data["text/plain"] == expected
+    assert got.cells[0].outputs[0].data["image/png"] == f"{tmp_path}/AAAA"  # images untouched
+    assert got.metadata.papermill.output_path == "notebooks/n.ipynb"
