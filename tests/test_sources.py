@@ -1,6 +1,6 @@
 """Loaders (``kfsk_research.sources``) against the real snapshot and against broken files.
 
-Expected numbers were read by hand from the snapshot CSVs in ``../shared/data`` (file
+Expected numbers were read by hand from the snapshot CSVs in ``data/`` (file
 and line given beside each literal; line 1 is the header) and from the file table of
 its README.md (row counts, checked with ``wc -l`` minus the header).
 """

@@ -1,7 +1,7 @@
 """Chapter tables computed from the edition-2018 dataset of the real snapshot.
 
 Every expected number was worked out by hand from the snapshot CSVs (``grep``/``awk``
-over ``../shared/data``; file and line beside each literal), not with the package.
+over ``data/``; file and line beside each literal), not with the package.
 """
 
 from __future__ import annotations
