@@ -109,15 +109,17 @@ def _peers(ds, groups: pd.DataFrame, classification: str, code: str, members: li
                      ds.registry.municipalities["municipality_name"], strict=True))
     in_region = [m for m in same if m in members and m != code]
     group_rates = rates_last.reindex(list(same))
-    lacking = int(group_rates.isna().sum())
+    lacking = list(group_rates.index[group_rates.isna()])
     if lacking:
-        mean = (f"kan inte beräknas: {count_sv(lacking, 'kommun', 'kommuner')} i gruppen "
-                "saknar uppgift")
+        known = group_rates.dropna()
+        mean = (f" kan inte beräknas, eftersom {join_sv([html.escape(names[m]) for m in lacking])}"
+                f" saknar uppgift; medlet över de {count_sv(len(known), 'kommun', 'kommuner')} "
+                f"som har uppgift är {number_sv(known.mean(), 1)}")
     else:
-        mean = number_sv(group_rates.mean(), 1)
+        mean = f": {number_sv(group_rates.mean(), 1)}"
     text = (f"<p>Kommungrupp enligt {source}: <strong>{html.escape(str(row['group_name']))}"
             f"</strong> ({count_sv(len(same), 'kommun', 'kommuner')} i landet). Gruppens "
-            f"ovägda medel av mottagna per 1\u00a0000 invånare {year}: {mean}.</p>")
+            f"ovägda medel av mottagna per 1\u00a0000 invånare {year}{mean}.</p>")
     if in_region:
         links = join_sv([f'<a href="{m}.html">{html.escape(names[m])}</a>'
                          for m in in_region])
