@@ -436,7 +436,8 @@ class Chapter:
         if int(worst["municipalities_missing"]) == 0:
             out.append("Alla kommuner har uppgift i alla celler i tabellen.")
         else:
-            gender = {"T": "totalt", "K": "kvinnor", "M": "män"}[str(worst["gender"])]
+            gender = {"T": "raden Totalt", "K": "raden Kvinnor", "M": "raden Män"}[
+                str(worst["gender"])]
             n = int(worst["municipalities_missing"])
             out.append(f"Där en kommun saknar uppgift (Kolada döljer små tal per kön) är "
                        f"regionens värde tomt; som mest gäller det {number_word(n)} av "
@@ -589,9 +590,11 @@ class Chapter:
             own = last[last["county_id"] == cid].iloc[0]
             if cid in set(have["county_id"]):
                 rank = int(have.loc[have["county_id"] == cid, "rank"].iloc[0])
+                where = (" – högst" if rank == 1 else " – lägst" if rank == len(have)
+                         else "")
                 out.append(f"{own['county_name']} hade "
                            f"{number_sv(own['received_24m_per_1000'], 1)} per 1\u00a0000 "
-                           f"invånare och låg på plats {rank} {of} (1 = högst).")
+                           f"invånare och låg på plats {rank} {of} (1 = högst){where}.")
             else:
                 out.append(f"{own['county_name']} saknar värde {year} och kan inte "
                            "rangordnas.")
