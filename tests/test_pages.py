@@ -802,8 +802,9 @@ SUMMARY_REGION = re.compile(rf"tog emot {NUM} personer senaste 24 månaderna {PE
                             rf"invånare (\d{{4}}) \(kommunsnitt\), (högre än|lägre än|lika "
                             rf"med) rikets {NUM}")
 # A sentence that ranks: "högst"/"lägst" (not "högst 1 %", "at most"), "flest", "15:e av",
-# "plats N av", "rankas", "rangordnas" … (not "rangordnas inte", a rule or a gap)
-RANKING = re.compile(r"\b(?:[Hh]ögst|[Ll]ägst)\b(?!\s+\d)|\b(?:[Ff]lest|[Ff]ärst)\b|"
+# "plats N av", "rankas", "rangordnas" … (not "rangordnas inte", a rule or a gap, nor a
+# scale's definition "1 = högst")
+RANKING = re.compile(r"(?<!= )\b(?:[Hh]ögst|[Ll]ägst)\b(?!\s+\d)|(?<!= )\b(?:[Ff]lest|[Ff]ärst)\b|"
                      rf"\b(?:\d+:[ae]|{ORDINAL}) av\b|\bplats \S+ av\b|"
                      r"\b(?:rankas|rankad|rankades|rangordnas|rangordnades|placerar sig)\b"
                      r"(?! inte)")
@@ -1282,6 +1283,9 @@ def test_ranking_words_skip_at_most() -> None:
     assert not RANKING.search("Högst 1 % för antal")
     assert RANKING.search("Högst snitt 2017 hade Kalmar län")
     assert RANKING.search("Skåne kom på plats 15 av 21 län")
+    assert RANKING.search("var Skåne län nionde av 21 län") and RANKING.search("15:e av 21")
+    assert not RANKING.search("Rang (1 = flest mottagna)")
+    assert not RANKING.search("Ett län där någon kommun saknar uppgift rangordnas inte.")
 
 
 def test_table_rows_and_swedish_numbers() -> None:
