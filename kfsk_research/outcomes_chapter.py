@@ -83,8 +83,11 @@ class OutcomesChapter(Chapter):
         return [str(names[c]) for c in codes]
 
     def outcome_inputs(self) -> None:
-        """Which of the chapter's KPIs are missing from the data directory (in words)."""
+        """Which of the chapter's KPIs are missing from the data directory (in words); the
+        inputs are recorded for :meth:`sources`."""
         specs = {**outcomes.EMPLOYMENT, **outcomes.EXPECTED, **outcomes.COSTS}
+        self._use(*[kolada.kpi_file(k) for k in (*outcomes.kpis_of(specs), "N01986",
+                                                 "N00964", "N00971", "N00973", "N00991")])
         missing = self._missing(specs)
         if missing:
             self._say_missing(missing, "Delarna som bygger på dem visas inte.")
@@ -189,7 +192,8 @@ class OutcomesChapter(Chapter):
         extremes = pd.concat([top, bottom.iloc[::-1]]).drop_duplicates()
         _html(html_table(extremes.round(1),
                          f"Störst avvikelse uppåt och nedåt från förväntat värde, {last} "
-                         "(procent och procentenheter; alla kommuner i expected_vs_actual.csv)"))
+                         "(procent och procentenheter; alla kommuner och år finns i tabellens "
+                         "CSV-fil)"))
         region_dev = self._at(frame, "region", last, "refugees_employed_deviation_pct")
         self.values.update({
             "expected_above": count_sv(len(above), "kommun", "kommuner"),
@@ -300,6 +304,14 @@ class OutcomesChapter(Chapter):
             SOURCE_KOLADA + " (Migrationsverket, SCB; N01986, N01951)",
             xlabel="per 1\u00a0000 invånare")
         self.figure("outcome_received_wave_per_1000", fig)
+        shown = members[["municipality_name", "received_wave", "population_before_wave",
+                         "received_wave_per_1000", "received_wave_per_1000_ci_low",
+                         "received_wave_per_1000_ci_high"]].sort_values(
+            "received_wave_per_1000", ascending=False)
+        for c in shown.columns[3:]:
+            shown[c] = shown[c].round(1)
+        _html(html_table(shown, f"Mottagna 2015–2017 per 1\u00a0000 invånare i "
+                         f"{self.region.name} med 95 % Poissonintervall (– = något år saknas)"))
         wide = members[interval_uncertain(members, "received_wave_per_1000",
                                           RATE_RELATIVE_WIDTH, relative=True)]
         data = frame.dropna(subset=["received_wave_per_1000", "refugees_employed_pct"])
@@ -328,12 +340,12 @@ class OutcomesChapter(Chapter):
         self.params, self.overridden = params, overridden
         table = outcomes.parameter_table(defaults, params, overridden)
         self.table("scenario_parameters", table, show=False)
-        shown = table[["parameter", "parameter_label", "parameter_value", "parameter_unit",
-                       "source"]].copy()
+        # the names (for -p) are listed in <code> under the scenario; the CSV has them too
+        shown = table[["parameter_label", "parameter_value", "parameter_unit", "source"]].copy()
         shown["parameter_value"] = [self._param_text(n, v) for n, v in zip(
-            shown["parameter"], shown["parameter_value"], strict=True)]
-        _html(html_table(shown, "Scenariots antaganden (parameternamn som i "
-                         "parametercellen; – = saknas i datan)"))
+            table["parameter"], table["parameter_value"], strict=True)]
+        _html(html_table(shown, "Scenariots antaganden (– = saknas i datan; parameternamnen "
+                         "står i listan under scenariot)"))
         inputs = outcomes.scenario_inputs(self.ds, self.members, year)
         self.table("scenario_inputs", inputs, show=False)
         cost = outcomes.scenario_cost_table(self.ds, self.members, self.region, params,

@@ -19,6 +19,7 @@ from kfsk_research.indicators import (
     received_24m_per_1000,
     received_per_1000,
 )
+from kfsk_research.indicators.outcomes import poisson_rate_ci
 from kfsk_research.municipalities import SWEDEN_ID, county_area_id
 from kfsk_research.sources import migrationsverket
 
@@ -37,18 +38,21 @@ def _received(ds: Dataset) -> pd.DataFrame:
 
 def reception_municipality(ds: Dataset, members: list[str], years: list[int]) -> pd.DataFrame:
     """Per member and year: received (N01986), received after assignment (N01987),
-    population 31 Dec the year before (N01951) and received per 1,000 inhabitants."""
+    population 31 Dec the year before (N01951) and received per 1,000 inhabitants with its
+    exact 95 % Poisson interval (``received_per_1000_ci_low``/``_ci_high``)."""
     grid = pd.MultiIndex.from_product([members, years], names=["municipality_id", "year"])
     grid = grid.to_frame(index=False).astype({"municipality_id": "string"})
     received = grid.merge(_received(ds), how="left", on=["municipality_id", "year"])
     rates = received_per_1000(received, ds.population())
+    rates = poisson_rate_ci(rates, "received", "population_prev_year", "received_per_1000")
     after = ds.kpi("N01987").rename(columns={"value": "received_after_assignment"})
     rates = rates.merge(after[["municipality_id", "year", "received_after_assignment"]],
                         how="left", on=["municipality_id", "year"])
     names = ds.registry.municipalities[["municipality_id", "municipality_name"]]
     out = rates.merge(names, on="municipality_id", how="left")
     cols = ["municipality_id", "municipality_name", "year", "received",
-            "received_after_assignment", "population_prev_year", "received_per_1000"]
+            "received_after_assignment", "population_prev_year", "received_per_1000",
+            "received_per_1000_ci_low", "received_per_1000_ci_high"]
     return out[cols].sort_values(["municipality_id", "year"], ignore_index=True)
 
 

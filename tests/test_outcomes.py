@@ -199,6 +199,21 @@ def test_reception_vs_employment_poisson(dataset_2018, blekinge) -> None:
     assert width == pytest.approx(2 * 2.92, abs=0.05)
 
 
+def test_reception_municipality_has_poisson_interval(dataset_2018, blekinge) -> None:
+    from kfsk_research import tables
+
+    members = dataset_2018.registry.members(blekinge)
+    table = tables.reception_municipality(dataset_2018, members, [2017])
+    ronneby = table.set_index("municipality_id").loc["1081"]
+    # N01986.csv line 2981: 525 received in 2017; N01951.csv line 9952: 29 207 on 31/12 2016
+    assert ronneby["received_per_1000"] == pytest.approx(525 / 29207 * 1000)
+    # normal approximation ±1.96·sqrt(525)/29.207 = ±1.54 per 1,000; the exact interval is
+    # a little wider and lies higher (Poisson skew)
+    low, high = ronneby["received_per_1000_ci_low"], ronneby["received_per_1000_ci_high"]
+    assert high - low == pytest.approx(2 * 1.54, abs=0.05)
+    assert high - ronneby["received_per_1000"] > ronneby["received_per_1000"] - low
+
+
 # -- the scenario by hand: Blekinge, edition 2023 (data year 2022) ------------------------
 
 def test_central_scenario_by_hand_blekinge_2023(dataset_2018, blekinge) -> None:
