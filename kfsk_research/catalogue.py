@@ -24,7 +24,8 @@ TABLES: dict[str, Entry] = {
     "reception_municipality": Entry(
         "Mottagna per kommun och år",
         "Kommunmottagna under året (Kolada N01986), varav efter anvisning (N01987), och "
-        "folkmängd 31 december året före (N01951); mottagna per 1\u00a0000 invånare. "
+        "folkmängd 31 december året före (N01951); mottagna per 1\u00a0000 invånare med "
+        "exakt 95 % Poissonintervall. "
         + _KOLADA + " (Migrationsverket, SCB)."),
     "reception_county": Entry(
         "Mottagna senaste 24 månaderna per 1\u00a0000 invånare, per län (figur 4)",
