@@ -34,7 +34,7 @@ SOURCE_KOLADA = kolada.ATTRIBUTION
 SOURCE_MV = migrationsverket.ATTRIBUTION
 SOURCE_SCB = scb.ATTRIBUTION
 SOURCE_REPORT = "Källa: Kommunförbundet Skåne, Tillgång eller belastning? (2018)"
-_PLACEHOLDER = re.compile(r"\{(fact|ref|value):([A-Za-z0-9_]+)\}")
+_PLACEHOLDER = re.compile(r"\{(fact|number|ref|value):([A-Za-z0-9_]+)\}")
 
 
 def _display(obj) -> None:
@@ -235,22 +235,28 @@ class Chapter:
         title = fig.get_label() or (titles[0] if titles else figure_id.replace("_", " "))
         title = " ".join(title.split())
         alt = " ".join((alt or title).split())
-        source = next((" ".join(x.get_text().split()) for x in fig.texts
-                       if x.get_text().startswith("Källa")), "")
+        credit = next((x for x in fig.texts if x.get_text().startswith("Källa")), None)
+        source = " ".join(credit.get_text().split()) if credit is not None else ""
+        if credit is not None:
+            # the source is given once, as text in the caption (not also inside the image)
+            credit.remove()
         if figure_id.startswith("map_"):
             self.__dict__["_maps"] = True  # credit the map boundaries in sources()
         path = figures.save_png(fig, self.out / "figures" / f"{figure_id}.png")
         data = base64.b64encode(path.read_bytes()).decode("ascii")
         caption = html.escape(title) + (f'<br><span class="source">{html.escape(source)}'
                                         "</span>" if source else "")
-        _html(f'<figure class="kfsk-figure"><img alt="{html.escape(alt)}" '
-              f'src="data:image/png;base64,{data}" title="{html.escape(title)}">'
-              f'<figcaption>{caption} <a href="../figures/{figure_id}.png">PNG</a>'
-              "</figcaption></figure>")
+        # div.fig-wrap keeps the image readable on narrow screens (min-width, scrolls
+        # sideways like a table); the link opens the full-size PNG
+        _html(f'<figure class="kfsk-figure"><div class="fig-wrap"><img alt="{html.escape(alt)}" '
+              f'src="data:image/png;base64,{data}" title="{html.escape(title)}"></div>'
+              f'<figcaption>{caption} <a href="../figures/{figure_id}.png">Figuren i full '
+              "storlek (PNG)</a></figcaption></figure>")
 
     def md(self, text: str, **values) -> None:
-        """Render Markdown; ``{fact:ID}``, ``{ref:ID}`` and ``{value:NAME}`` are replaced by
-        a fact's value, a fact's page reference and a computed value (all escaped)."""
+        """Render Markdown; ``{fact:ID}``, ``{number:ID}``, ``{ref:ID}`` and ``{value:NAME}``
+        are replaced by a fact's value, its number without the unit (for a list that names
+        the unit once), a fact's page reference and a computed value (all escaped)."""
         known = {**self.values, **{k: str(v) for k, v in values.items()}}
 
         def sub(m: re.Match) -> str:
@@ -258,6 +264,9 @@ class Chapter:
             if kind == "fact":
                 self.__dict__["_report_used"] = True
                 return html.escape(facts.prose(key))
+            if kind == "number":
+                self.__dict__["_report_used"] = True
+                return html.escape(number_sv(facts.fact_value(key)))
             if kind == "ref":
                 return html.escape(f"({facts.reference(key)})")
             if key not in known:
@@ -279,7 +288,9 @@ class Chapter:
                          + join_sv([html.escape(input_sv(m)) for m in self.ds.missing]) + ".")
         # year ranges in the config's notes read with an en dash (2015–2017)
         notes = [re.sub(r"(\d{4})-(\d{4})", r"\1–\2", n) for n in e.notes]
-        lines += [f"*Not:* {html.escape(n)}" for n in notes]
+        # a note that opens with its own label ("Originalrapporten: …") keeps it, not "Not:"
+        lines += [f"*Not:* {html.escape(n)}" if not re.match(r"^\w+:", n)
+                  else html.escape(n) for n in notes]
         _markdown("\n\n".join(lines))
 
     def skane_2018_notice(self) -> None:
@@ -470,11 +481,11 @@ class Chapter:
                     f"- {row.year}: {words[row.majority_gender]} i {term} ({pair} i de "
                     f"{number_word(n_ok)} kommuner som redovisar båda könen; "
                     f"{count_sv(row.municipalities_missing, 'kommun', 'kommuner')} utan "
-                    f"uppgift per kön har tillsammans {number_sv(row.participants_rest, 0)} "
+                    f"uppgift per kön har tillsammans {number_word(row.participants_rest)} "
                     "inskrivna, för få för att ändra utfallet).")
             else:
                 rest = ("" if pd.isna(row.participants_rest) else
-                        f", som tillsammans har {number_sv(row.participants_rest, 0)} inskrivna")
+                        f", som tillsammans har {number_word(row.participants_rest)} inskrivna")
                 lines.append(
                     f"- {row.year}: kan inte avgöras. "
                     f"{count_sv(row.municipalities_missing, 'kommun', 'kommuner').capitalize()} "
@@ -484,6 +495,13 @@ class Chapter:
         more_men = [str(y) for y, g in zip(balance["year"], balance["majority_gender"],
                                            strict=True) if g == "M"]
         summary = [f"**Kvinnor och män bland de inskrivna i {self.region.name}.**"]
+        if (balance["municipalities_missing"] > 0).any():
+            # figure 1 sums each gender over the municipalities reporting it; the pairs
+            # below only over those reporting both, so the two can differ
+            summary.append("Där en kommun saknar uppgift för ett kön räknas paren nedan bara "
+                           "över kommunerna som redovisar båda könen; figur 1 summerar i "
+                           "stället varje kön över alla kommuner som redovisar just det könet "
+                           "(streckade staplar, ”minst”). Därför kan talen skilja sig åt.")
         if more_men and not more_women:
             summary.append(f"Fler män än kvinnor var inskrivna {join_sv(more_men)}, som i "
                            "rapportens iakttagelse för Skåne 2015–2017.")
@@ -502,11 +520,29 @@ class Chapter:
         frame = self.establishment[self.establishment["gender"].isin(["K", "M"])]
         name = self.region.name
         term = self.programme()
-        src = (SOURCE_KOLADA + " (Arbetsförmedlingen via Kolada N00960–N00964, N00973)")
+
+        def src(kpis: str) -> str:  # each figure names the key figures it draws
+            return SOURCE_KOLADA + f" (Arbetsförmedlingen via Kolada {kpis})"
+
+        def alt(title: str, value: str, lower: str | None) -> str:
+            """The title and every bar's value, year by year ("minst" for a lower bound)."""
+            years = []
+            for year, g in frame.groupby("year"):
+                parts = []
+                for r in g.itertuples(index=False):
+                    v = getattr(r, value)
+                    b = getattr(r, lower) if lower else float("nan")
+                    text = (number_sv(v, 0) if not pd.isna(v) else
+                            f"minst {number_sv(b, 0)}" if not pd.isna(b) else "saknas")
+                    parts.append(f"{_GENDER_SV[r.gender].lower()} {text}")
+                years.append(f"{year}: {join_sv(parts)}")
+            return f"{title}. Stapeldiagram per år och kön; " + "; ".join(years) + "."
+
+        title1 = f"Figur 1. Inskrivna i {term}, {name}"
         self.figure("fig1_establishment_participants", figures.grouped_bars(
-            frame, "year", "gender", "participants",
-            f"Figur 1. Inskrivna i {term}, {name}", src, ylabel="personer",
-            lower="participants_reported"))
+            frame, "year", "gender", "participants", title1, src("N00960"),
+            ylabel="personer", lower="participants_reported"),
+            alt=alt(title1, "participants", "participants_reported"))
         # all three genders: the total shows where Kolada hides one gender's small numbers
         order = {"K": 0, "M": 1, "T": 2}
         everyone = self.establishment.sort_values(
@@ -517,14 +553,22 @@ class Chapter:
         panels = {"education_pre_secondary_share": "Förgymnasial",
                   "education_secondary_share": "Gymnasial",
                   "education_tertiary_share": "Eftergymnasial (minst 2 år)"}
+        title2 = (f"Figur 2. Utbildningsnivå bland inskrivna i {term}, {name} (andel av de "
+                  "inskrivna kvinnorna, männen och alla)")
+        last = edu[(edu["year"] == self.edition.last_year) & (edu["gender"] == "T")]
+        alt2 = (f"{title2}. Tre paneler (förgymnasial, gymnasial, eftergymnasial) med staplar "
+                "per år för kvinnor, män och totalt. Totalt "
+                f"{self.edition.last_year}: " + join_sv([
+                    f"{panels[r.level].lower()} {percent_sv(r.share, 0)}"
+                    for r in last.itertuples(index=False)]) + ".")
         self.figure("fig2_establishment_education", figures.paired_panels(
-            edu, "level", panels, "year", "gender", "share",
-            f"Figur 2. Utbildningsnivå bland inskrivna i {term}, {name} (andel av de "
-            "inskrivna kvinnorna, männen och alla)", src, ylabel="andel av inskrivna"))
+            edu, "level", panels, "year", "gender", "share", title2,
+            src("N00960–N00963"), ylabel="andel av inskrivna"), alt=alt2)
+        title3 = f"Figur 3. Lämnade {term} till arbete eller studier, {name}"
         self.figure("fig3_establishment_exits", figures.grouped_bars(
-            frame, "year", "gender", "exits_work_or_studies",
-            f"Figur 3. Lämnade {term} till arbete eller studier, {name}", src,
-            ylabel="personer", lower="exits_work_or_studies_reported"))
+            frame, "year", "gender", "exits_work_or_studies", title3,
+            src("N00964, N00973"), ylabel="personer", lower="exits_work_or_studies_reported"),
+            alt=alt(title3, "exits_work_or_studies", "exits_work_or_studies_reported"))
 
     def county_reception(self) -> None:
         """Figure 4: received in the last 24 months per 1,000 inhabitants, all counties;
@@ -536,12 +580,18 @@ class Chapter:
         year = self.edition.last_year
         last = frame[frame["year"] == year]
         counties = set(self.ds.registry.region_table(self.region)["county_id"])
+        title4 = (f"Figur 4. Mottagna senaste 24 mån per 1 000 invånare {year}, kommunsnitt "
+                  "per län")
         fig = figures.ranked_bars(
-            last, "county_name", "received_24m_per_1000",
-            f"Figur 4. Mottagna senaste 24 mån per 1 000 invånare {year}, kommunsnitt per län",
+            last, "county_name", "received_24m_per_1000", title4,
             SOURCE_KOLADA + " (Migrationsverket, SCB; N01986, N01951)",
             highlight=counties, key="county_id", xlabel="per 1 000 invånare")
-        self.figure(f"fig4_county_reception_{year}", fig)
+        self.figure(f"fig4_county_reception_{year}", fig,
+                    alt=f"{title4}. Liggande staplar, ett län per rad. "
+                        + _extremes_alt(last, "county_name", "received_24m_per_1000",
+                                        "län", highlight=sorted(
+                                            last.loc[last["county_id"].isin(counties),
+                                                     "county_name"])))
         wide = frame.pivot(index="county_name", columns="year",
                            values="received_24m_per_1000").reset_index()
         wide = wide.set_index("county_name").reindex(
@@ -568,20 +618,27 @@ class Chapter:
         top = have.iloc[0]
         of = (f"av {number_word(len(have), neuter=True)} län med uppgift" if len(without)
               else f"av alla {number_word(n_all, neuter=True)} län")
-        out.append(f"Högst kommunsnitt {year} hade {top['county_name']}, "
-                   f"{number_sv(top['received_24m_per_1000'], 1)} per 1\u00a0000 invånare, "
-                   f"{of}.")
+        above = without[without["received_24m_per_1000_lower"] > top["received_24m_per_1000"]]
+        top_text = (f"{top['county_name']}, {number_sv(top['received_24m_per_1000'], 1)} "
+                    "per 1\u00a0000 invånare")
+        if len(above):
+            # a left-out county is higher even at its lower bound: the top is only the top
+            # of the ranked ones
+            out.append(f"Bland de {number_word(len(have), neuter=True)} län som har uppgift "
+                       f"för alla kommuner var kommunsnittet {year} högst i {top_text}.")
+        else:
+            out.append(f"Högst kommunsnitt {year} hade {top_text}, {of}.")
         if len(without):
             parts = [f"{r.county_name} ({count_sv(r.municipalities_missing, 'kommun', 'kommuner')}"
                      " utan uppgift)" for r in without.itertuples(index=False)]
             out.append(f"{count_sv(len(without), 'län', 'län', neuter=True).capitalize()} "
                        f"saknar värde och rangordnas inte: {join_sv(parts)}.")
-            above = without[without["received_24m_per_1000_lower"]
-                             > top["received_24m_per_1000"]]
             for r in above.itertuples(index=False):
-                out.append(f"{r.county_name} skulle ändå ligga högre än {top['county_name']}: "
-                           f"snittet är minst {number_sv(r.received_24m_per_1000_lower, 1)} "
-                           "även om den saknade kommunen hade tagit emot noll.")
+                missing = count_sv(r.municipalities_missing, "kommun", "kommuner")
+                out.append(f"{r.county_name}, där {missing} saknar uppgift, har ändå ett snitt "
+                           f"på minst {number_sv(r.received_24m_per_1000_lower, 1)} (om de "
+                           "saknade hade tagit emot noll) och ligger alltså högre än "
+                           f"{top['county_name']}.")
         if len(counties) == 1 and set(self.ds.registry.region_table(self.region)[
                 "municipality_id"]) == set(self.ds.registry.municipalities.loc[
                 self.ds.registry.municipalities["county_id"] == next(iter(counties)),
@@ -603,10 +660,14 @@ class Chapter:
             self.table("reception_24m_region", own, show=False)
             reg, swe = own.iloc[0], own.iloc[1]
 
-            def gap(r) -> str:
-                return ("" if r["municipalities_missing"] == 0 else
-                        f", {count_sv(r['municipalities_missing'], 'kommun', 'kommuner')} utan "
-                        "uppgift ingår inte")
+            def scope(r, n: int) -> str:
+                """``33 kommuner`` or ``286 kommuner med uppgift; fyra utan uppgift ingår
+                inte`` (the count is of those in the mean)."""
+                miss = int(r["municipalities_missing"])
+                if miss == 0:
+                    return count_sv(n, "kommun", "kommuner")
+                return (f"{count_sv(n - miss, 'kommun', 'kommuner')} med uppgift; "
+                        f"{number_word(miss)} utan uppgift ingår inte")
             if pd.isna(reg["received_24m_per_1000_reported"]):
                 out.append(f"{self.region.name} saknar uppgift för {year}.")
             else:
@@ -614,11 +675,10 @@ class Chapter:
                     "received_24m_per_1000_reported"]
                 cmp = ("högre än" if round(rv, 1) > round(sv, 1) else "lägre än"
                        if round(rv, 1) < round(sv, 1) else "lika med")
-                members = count_sv(len(self.members), "kommun", "kommuner")
                 out.append(f"{self.region.name} hade ett kommunsnitt på {number_sv(rv, 1)} per "
-                           f"1\u00a0000 invånare ({members}{gap(reg)}), {cmp} rikets "
-                           f"{number_sv(sv, 1)} "
-                           f"({number_sv(swe['n_municipalities'], 0)} kommuner{gap(swe)}).")
+                           f"1\u00a0000 invånare ({scope(reg, len(self.members))}), {cmp} "
+                           f"rikets {number_sv(sv, 1)} "
+                           f"({scope(swe, int(swe['n_municipalities']))}).")
         return " ".join(out)
 
     def reception_table(self) -> None:
@@ -684,7 +744,11 @@ class Chapter:
             f"Kommunmottagna per 1 000 invånare, {year}",
             SOURCE_KOLADA + " (Migrationsverket; SCB: N01986, N01951)")
         self.__dict__["_maps"] = True
-        self.figure(f"map_received_per_1000_{year}", fig)
+        self.figure(f"map_received_per_1000_{year}", fig,
+                    alt=f"Karta: kommunmottagna per 1 000 invånare {year} i "
+                        f"{self.region.name}. "
+                        + _extremes_alt(frame, "municipality_name", "received_per_1000",
+                                        "kommun"))
 
     def quota_table(self) -> None:
         """Kommuntal against received (``tables/quota_vs_received.csv``) and its sentences;
@@ -698,8 +762,12 @@ class Chapter:
         has_2018 = bool((frame["year"] == 2018).any())
         lead = []
         if has_2017:
-            lead.append("Raderna för 2017 är rapportens tryckta tal (riket"
-                        + (" och Skåne" if self.region.region_id == "skane" else "") + ").")
+            printed = frame[frame["source"].astype(str).str.startswith("report")]
+            lead.append("Raderna för 2017 är rapportens tryckta tal ("
+                        + join_sv([("riket" if a == tables.SWEDEN_ID else n)
+                                   for a, n in zip(printed["area_id"], printed["area_name"],
+                                                   strict=True)])
+                        + "); kolumnen Källa visar varifrån varje rad kommer.")
         if has_2018:
             lead.append("Raderna för 2018 har kommuntal och mottagna efter anvisning ur "
                         "Migrationsverkets fil och alla kommunmottagna ur Kolada (N01986).")
@@ -710,19 +778,20 @@ class Chapter:
         if not frame.empty:
             self.table("quota_vs_received", frame, show=False)
             shown = frame.assign(source=[
-                "Rapporten, s. " + str(s).rsplit("s. ", 1)[-1].rstrip(")")
-                if str(s).startswith("report") else "Migrationsverket; Kolada"
+                "Rapporten, s.\u00a0" + re.split(r"s\.\s", str(s))[-1].rstrip(")")
+                if str(s).startswith("report") else
+                "Migrationsverket (kommuntal, efter anvisning); Kolada N01986 (mottagna)"
                 for s in frame["source"]],
-                area_id=frame["area_id"].replace({"region": "summa"}))
+                area_id=frame["area_id"].replace({"region": ""}))
             shown = shown[["area_name", *[c for c in shown.columns if c != "area_name"]]]
             _html(html_table(shown, "Kommuntal och mottagna (– = uppgift saknas; kvoten saknas "
-                                    "där kommuntal saknas)",
+                                    "där kommuntal saknas; kolumnen Källa gäller hela raden)",
                              links={str(n): f"../municipalities/{i}.html" for i, n in zip(
                                  frame["area_id"], frame["area_name"], strict=True)
                                  if i in self.members},
-                             labels={"area_id": "Kod", "received": "Mottagna (Kolada)",
-                                     "received_on_assignment":
-                                         "Efter anvisning (Migrationsverket)"},
+                             labels={"area_id": "Kod", "received": "Mottagna",
+                                     "received_on_assignment": "Efter anvisning",
+                                     "source": "Källa"},
                              csv="quota_vs_received"))
         if not has_2018:
             return
@@ -742,6 +811,17 @@ class Chapter:
         if none:
             text.append(f"{count_sv(len(none), 'kommun', 'kommuner').capitalize()} hade inget "
                         f"kommuntal: {join_sv(none)}.")
+        exceeds = munis[munis["received_on_assignment"] > munis["received"]]
+        if len(exceeds):
+            # two sources: Migrationsverket's file counts those settled after assignment,
+            # Kolada N01986 all received in the year; they need not agree
+            parts = [f"{r.area_name} ({number_sv(r.received_on_assignment, 0)} efter anvisning, "
+                     f"{number_sv(r.received, 0)} mottagna)"
+                     for r in exceeds.sort_values("area_name").itertuples(index=False)]
+            text.append(f"I {join_sv(parts)} är antalet efter anvisning större än hela "
+                        "mottagandet. Talen kommer ur olika källor – efter anvisning ur "
+                        "Migrationsverkets fil, mottagna ur Kolada (N01986) – som räknar på "
+                        "olika sätt och vid olika tidpunkter.")
         for r in total.itertuples(index=False):
             if not pd.isna(r.quota_ratio):
                 text.append(f"{r.area_name}: {number_sv(r.received, 0)} mottagna mot ett "
@@ -792,7 +872,10 @@ class Chapter:
             figures.source_line(SOURCE_MV, SOURCE_KOLADA + " (N01986)"),
             note="quota_note", note_label="Inget kommuntal")
         self.__dict__["_maps"] = True
-        self.figure("map_quota_ratio_2018", fig)
+        self.figure("map_quota_ratio_2018", fig,
+                    alt=f"Karta: mottagna 2018 delat med kommuntal 2018 i {self.region.name}. "
+                        + _extremes_alt(frame, "municipality_name", "quota_ratio", "kommun",
+                                        decimals=2))
 
     # -- chapter 4: survey ------------------------------------------------------------------
     def survey_respondents_table(self) -> None:
@@ -882,6 +965,29 @@ class Chapter:
     def fact_share(self, part_id: str, whole_id: str) -> str:
         """One report fact as a percentage of another (``5`` of ``59`` → ``8,5 %``)."""
         return percent_sv(facts.fact_value(part_id) / facts.fact_value(whole_id), 1)
+
+
+def _extremes_alt(frame: pd.DataFrame, name: str, value: str, noun: str, *,
+                  decimals: int = 1, highlight: list[str] | None = None) -> str:
+    """Key values for an alt text: highest, lowest, the highlighted rows and how many
+    lack a value (``Högst: Gotlands län 3,2; lägst: …``)."""
+    have = frame[frame[value].notna()].sort_values(value)
+    out = []
+    if len(have):
+        top, low = have.iloc[-1], have.iloc[0]
+        out.append(f"Högst: {top[name]} {number_sv(top[value], decimals)}; lägst: "
+                   f"{low[name]} {number_sv(low[value], decimals)}.")
+    for h in highlight or []:
+        row = frame[frame[name] == h]
+        if len(row):
+            v = row[value].iloc[0]
+            out.append(f"Markerat: {h} " + ("saknar värde." if pd.isna(v)
+                                             else f"{number_sv(v, decimals)}."))
+    lacking = int(frame[value].isna().sum())
+    if lacking:
+        plural = noun if noun == "län" else noun + "er"
+        out.append(f"Utan värde: {count_sv(lacking, noun, plural, neuter=noun == 'län')}.")
+    return " ".join(out)
 
 
 def _chapter_list(numbers: list[int]) -> str:

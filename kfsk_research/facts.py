@@ -61,7 +61,7 @@ def facts_group(group: str) -> pd.DataFrame:
 def reference(fact_id: str) -> str:
     """Where a fact is printed, e.g. ``avsnitt 2.3, s. 9``."""
     row = fact(fact_id)
-    page = "" if pd.isna(row["page"]) else f", s. {int(row['page'])}"
+    page = "" if pd.isna(row["page"]) else f", s.\u00a0{int(row['page'])}"
     return f"avsnitt {row['section']}{page}"
 
 

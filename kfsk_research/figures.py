@@ -99,20 +99,22 @@ def grouped_bars(
                    width=width * 0.95, facecolor="white", edgecolor=GENDER_COLOURS.get(g),
                    hatch="///")
         for p, v, b in zip(pos, vals, bounds, strict=True):
+            # horizontal labels only: a lower bound on two lines ("minst" over the number)
             if pd.isna(v) and not pd.isna(b):
-                text, y = f"minst {_label(b, decimals=0)}", b
+                text, y = f"minst\n{_label(b, decimals=0)}", b
             else:
                 text = "saknas" if pd.isna(v) else _label(v, percent, decimals=0)
                 y = 0 if pd.isna(v) else v
-            ax.annotate(text, (p, y), ha="center", va="bottom", fontsize=7,
-                        rotation=90 if pd.isna(v) else 0)
+            ax.annotate(text, (p, y), xytext=(0, 2), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=7, linespacing=1.0)
     ax.set_xticks(range(len(xs)), [str(v) for v in xs])
     handles, _ = ax.get_legend_handles_labels()
     if lower and frame[value].isna().any() and frame[lower].notna().any():
         from matplotlib.patches import Patch
 
         handles.append(Patch(facecolor="white", edgecolor="#444444", hatch="///",
-                             label="streckat: minst (kommun saknar värde)"))
+                             label="streckat: minst, summan för\nkommunerna som redovisar\n"
+                                   "just det könet (minst en\nkommun saknar värde)"))
     # legend outside the plotting area: it never covers a bar or its label
     ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper left",
               bbox_to_anchor=(1.01, 1.0))
@@ -167,6 +169,7 @@ def paired_panels(
     fig, axes = plt.subplots(1, len(panels), figsize=(8.0, 3.6), sharey=True)
     axes = list(axes) if len(panels) > 1 else [axes]
     width = 0.8 / max(len(groups), 1)
+    gaps = False
     for ax, (key, heading) in zip(axes, panels.items(), strict=True):
         part = frame[frame[panel] == key]
         for j, g in enumerate(groups):
@@ -175,21 +178,32 @@ def paired_panels(
             vals = rows[value].astype("float64") * scale
             ax.bar(pos, vals.fillna(0), width=width * 0.95, color=GENDER_COLOURS.get(g),
                    label=GENDER_LABELS.get(g, str(g)))
+            # narrow bars: values written upright above each bar (never side by side, where
+            # "28 %" labels of neighbouring bars would run together); a gap is a dash on
+            # the axis, explained once under the panels
             for p, v in zip(pos, vals, strict=True):
-                ax.annotate("saknas" if pd.isna(v) else _label(v, percent), (p, 0 if pd.isna(v)
-                            else v), ha="center", va="bottom", fontsize=6.5,
-                            rotation=90 if pd.isna(v) else 0)
+                if pd.isna(v):
+                    ax.annotate("–", (p, 0), ha="center", va="bottom", fontsize=8,
+                                color="#444444")
+                    gaps = True
+                else:
+                    ax.annotate(_label(v, percent), (p, v), xytext=(0, 2),
+                                textcoords="offset points", ha="center", va="bottom",
+                                fontsize=6.5, rotation=90)
         ax.set_xticks(range(len(xs)), [str(v) for v in xs])
         ax.set_title(heading, fontsize=9, loc="left")
         ax.spines[["top", "right"]].set_visible(False)
         ax.yaxis.set_major_formatter(sv_formatter(percent=percent))
     axes[0].set_ylabel(ylabel)
-    axes[0].set_ylim(0, max(top, 1) * 1.2)
+    axes[0].set_ylim(0, max(top, 1) * 1.3)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper right", frameon=False, fontsize=8, ncols=2,
                bbox_to_anchor=(0.99, 0.99))
     fig.text(0.01, 0.985, "\n".join(textwrap.wrap(title, 62)), fontsize=11, va="top")
     fig.set_label(title)
     fig.text(0.01, 0.01, source_line(source), fontsize=7, color="#444444")
+    if gaps:
+        fig.text(0.99, 0.01, "– = uppgift saknas (Kolada redovisar inte små tal)",
+                 fontsize=7, color="#444444", ha="right")
     fig.tight_layout(rect=(0, 0.04, 1, 0.86))
     return fig

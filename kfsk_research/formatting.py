@@ -18,7 +18,11 @@ def number_sv(value: float | int | None, decimals: int | None = None) -> str:
         decimals = 0 if float(value).is_integer() else (
             1 if round(float(value), 1) == round(float(value), 2) else 2)
     text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
+    # true minus sign (U+2212), never a hyphen; "-0,0" reads as "0,0"
+    text = text.replace(",", "\u00a0").replace(".", ",")
+    if text.startswith("-"):
+        text = text[1:] if not text.strip("-0,\u00a0") else "\u2212" + text[1:]
+    return text
 
 
 def with_unit(value: float | None, unit: str, decimals: int | None = None) -> str:

@@ -50,11 +50,11 @@ LEGEND_TITLES: dict[str, str] = {
     "refugees_employed_deviation_pct": "Avvikelse från förväntat värde,\nprocentenheter",
 }
 SCALE_NOTES: dict[str, str] = {
-    "received_per_1000": "Samma klassgränser för alla år 2010–2022",
-    "received_24m_per_1000": "Samma klassgränser för alla år 2010–2022",
+    "received_per_1000": "Samma klassgränser i alla utgåvor",
+    "received_24m_per_1000": "Samma klassgränser i alla utgåvor",
     "quota_ratio": "Klassgränser för alla kommuner 2018",
     "respondents": "",
-    "refugees_employed_pct": "Samma klassgränser för alla år 2010–2022",
+    "refugees_employed_pct": "Samma klassgränser i alla utgåvor",
     "refugees_employed_deviation_pct": "Rött: färre i arbete än förväntat",
 }
 MISSING_LABEL = "Uppgift saknas"
@@ -69,22 +69,25 @@ def _fmt(x: float) -> str:
 
 
 def class_labels(indicator: str) -> list[str]:
-    """Legend labels of the fixed classes, e.g. ``0–2,5``, ``2,5–5``, ``över 30``."""
+    """Legend labels of the fixed classes, without shared edges: a class holds values
+    above its lower bound up to and including its upper one (as :func:`classify`), e.g.
+    ``0–0,5``, ``mer än 0,5, högst 1``, ``mer än 20``; a diverging scale opens with
+    ``högst −10``."""
     bins = BINS[indicator]
     if indicator == "respondents":
         return [f"{_fmt(b)}" for b in bins]
     labels, lower = [], -math.inf if indicator in DIVERGING else 0.0
     for upper in bins:
         if math.isinf(lower):
-            labels.append(f"under {_fmt(upper)}".replace("-", "\u2212"))
-        elif lower < 0:
-            labels.append(f"{_fmt(lower)} till {_fmt(upper)}".replace("-", "\u2212"))
+            labels.append(f"högst {_fmt(upper)}")
         elif math.isinf(upper):
-            labels.append(f"över {_fmt(lower)}")
+            labels.append(f"mer än {_fmt(lower)}")
+        elif lower == 0:
+            labels.append(f"0–{_fmt(upper)}")
         else:
-            labels.append(f"{_fmt(lower)}–{_fmt(upper)}")
+            labels.append(f"mer än {_fmt(lower)}, högst {_fmt(upper)}")
         lower = upper
-    return labels
+    return [label.replace("-", "\u2212") for label in labels]
 
 
 def classify(values: pd.Series, indicator: str) -> pd.Series:

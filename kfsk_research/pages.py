@@ -29,6 +29,8 @@ td.num{white-space:nowrap}
 caption{caption-side:top;text-align:left;font-weight:600;padding:.3rem 0}
 .table-wrap caption{position:sticky;left:0;max-width:calc(100vw - 3rem)}
 img,svg{max-width:100%;height:auto}
+.fig-wrap{overflow-x:auto;max-width:100%}
+.fig-wrap img{min-width:640px}
 figure{margin:1rem 0}
 figcaption{font-size:.9rem;color:#444}
 .kfsk-notice{border-left:4px solid #d6604d;background:#fff4f0;padding:.6rem 1rem;margin:1rem 0}
@@ -45,7 +47,8 @@ nav,.anchor-link{display:none}
 body{max-width:none;padding:0;font-size:10pt;color:#000}
 a{color:inherit;text-decoration:none}
 table,.table-wrap table{display:table;overflow:visible;font-size:8pt}
-.table-wrap{overflow:visible}
+.table-wrap,.fig-wrap{overflow:visible}
+.fig-wrap img{min-width:0}
 .table-wrap caption{position:static;max-width:none}
 thead{display:table-header-group}
 tr,img,svg,figure{break-inside:avoid}
@@ -81,7 +84,8 @@ def link_list(items: list[tuple[str, str]]) -> str:
 
 
 def table_html(header: list[str], rows: list[list[str]], numeric: frozenset[int] = frozenset(),
-               caption: str = "", row_classes: list[str] | None = None) -> str:
+               caption: str = "", row_classes: list[str] | None = None,
+               row_ids: list[str] | None = None) -> str:
     """A table in a scroll container; ``header`` is escaped, ``rows`` are trusted HTML
     cells; columns in ``numeric`` are right-aligned and never wrapped (``class="num"``)."""
     def attr(i: int) -> str:
@@ -91,6 +95,8 @@ def table_html(header: list[str], rows: list[list[str]], numeric: frozenset[int]
     body = []
     for n, cells in enumerate(rows):
         cls = f' class="{row_classes[n]}"' if row_classes and row_classes[n] else ""
+        if row_ids and row_ids[n]:
+            cls += f' id="{html.escape(row_ids[n])}"'
         body.append(f"<tr{cls}>" + "".join(f"<td{attr(i)}>{c}</td>"
                                              for i, c in enumerate(cells)) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""

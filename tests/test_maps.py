@@ -18,16 +18,23 @@ from kfsk_research import maps
 
 def test_bins_are_fixed_per_indicator() -> None:
     assert maps.BINS["received_per_1000"] == (0.5, 1.0, 2.0, 4.0, 7.5, 12.5, 20.0, math.inf)
+    # no shared edges: each class names whether its bounds are in it (upper inclusive)
     assert maps.class_labels("received_per_1000") == [
-        "0–0,5", "0,5–1", "1–2", "2–4", "4–7,5", "7,5–12,5", "12,5–20", "över 20"]
+        "0–0,5", "mer än 0,5, högst 1", "mer än 1, högst 2", "mer än 2, högst 4",
+        "mer än 4, högst 7,5", "mer än 7,5, högst 12,5", "mer än 12,5, högst 20", "mer än 20"]
     assert maps.class_labels("quota_ratio")[0] == "0–1"
-    assert maps.class_labels("quota_ratio")[-1] == "över 10"
+    assert maps.class_labels("quota_ratio")[-1] == "mer än 10"
+    assert maps.class_labels("refugees_employed_deviation_pct")[:2] == [
+        "högst \u221210", "mer än \u221210, högst \u22125"]
+    # the class edges as labelled are those classify() uses: 1 is in "mer än 0,5, högst 1"
+    assert list(maps.classify(pd.Series([0.5, 1.0, 1.01]), "received_per_1000")) == [0, 1, 2]
 
 
 def test_legend_title_names_unit_and_scale() -> None:
     title = maps.legend_title("received_per_1000")
     assert title.startswith("Mottagna per 1\u00a0000 invånare")
-    assert "Samma klassgränser för alla år 2010–2022" in title
+    # true in every edition, also 2018 (whose data end in 2017): no later years named
+    assert "Samma klassgränser i alla utgåvor" in title and "2022" not in title
     assert maps.legend_title("quota_ratio").startswith("Mottagna / kommuntal")
 
 
