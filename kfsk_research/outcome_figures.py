@@ -43,6 +43,11 @@ def trend_lines(frame: pd.DataFrame, value: str, title: str, source: str, *,
         ax.plot(g["year"], g[value].astype("float64"), color=MEMBER_COLOUR, linewidth=0.8,
                 label="Kommunerna i regionen" if first else None)
         first = False
+    region = frame[frame["level"] == "region"].set_index("year")[value]
+    member_years = set(members.loc[members[value].notna(), "year"])
+    if any(pd.isna(region.get(y)) for y in member_years):
+        # a year the region lacks while members have values: a member is missing
+        region_name += " (avbrott: någon kommun saknar uppgift)"
     for level, colour, style, label in (("region", REGION_COLOUR, "-", region_name),
                                         ("riket", SWEDEN_COLOUR, "--", "Riket")):
         g = frame[frame["level"] == level].sort_values("year")
@@ -82,15 +87,39 @@ def reception_scatter(frame: pd.DataFrame, title: str, source: str, *, x_label: 
         idx |= set(members.nlargest(2, "refugees_employed_pct").index)
         idx |= set(members.nsmallest(2, "refugees_employed_pct").index)
         named = members.loc[sorted(idx)]
-    for _, row in named.iterrows():
-        ax.annotate(row["municipality_name"], (row["received_wave_per_1000"],
-                                               row["refugees_employed_pct"]),
-                    fontsize=7, xytext=(3, 3), textcoords="offset points")
     ax.xaxis.set_major_formatter(sv_formatter(0))
     ax.yaxis.set_major_formatter(sv_formatter(0))
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    # the legend goes under the axes, outside the data
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.16), ncol=2)
     _finish(fig, ax, title, source, y_label, x_label)
+    _place_labels(fig, ax, named, data)
     return fig
+
+
+def _place_labels(fig, ax, named: pd.DataFrame, data: pd.DataFrame) -> None:
+    """Name the points in ``named`` where a label fits: a few offsets are tried around
+    each point and a label that would cover another label or a highlighted point is left
+    out (the table beside the chart names every member)."""
+    renderer = fig.canvas.get_renderer()
+    to_px = ax.transData.transform
+    points = to_px(data.loc[data["in_region"], ["received_wave_per_1000",
+                                                 "refugees_employed_pct"]].to_numpy(float))
+    placed = []
+    offsets = ((4, 3, "left", "bottom"), (4, -3, "left", "top"), (-4, 3, "right", "bottom"),
+               (-4, -3, "right", "top"))
+    for _, row in named.iterrows():
+        xy = (row["received_wave_per_1000"], row["refugees_employed_pct"])
+        own = to_px([xy])[0]
+        for dx, dy, ha, va in offsets:
+            ann = ax.annotate(row["municipality_name"], xy, fontsize=7, xytext=(dx, dy),
+                              textcoords="offset points", ha=ha, va=va)
+            box = ann.get_window_extent(renderer).expanded(1.05, 1.1)
+            hits_point = any(box.contains(px, py) for px, py in points
+                             if abs(px - own[0]) > 0.5 or abs(py - own[1]) > 0.5)
+            if not hits_point and not any(box.overlaps(b) for b in placed):
+                placed.append(box)
+                break
+            ann.remove()
 
 
 def bars_with_whiskers(frame: pd.DataFrame, label: str, value: str, title: str,

@@ -182,9 +182,16 @@ def costs_reception(ds: Dataset, members: list[str], region: Region,
                "economic_assistance_per_inhabitant_sek", "reception_cost_per_inhabitant_sek",
                "reception_net_cost_per_inhabitant_sek", "reception_revenue_per_inhabitant_sek",
                "purchased_reception_pct", "economic_assistance_sek", "population"]
-    return long_table(ds, members, region, wide, columns, years,
-                      weights=dict.fromkeys(PER_INHABITANT, "population"),
-                      sums=("economic_assistance_sek", "population"))
+    out = long_table(ds, members, region, wide, columns, years,
+                     weights=dict.fromkeys(PER_INHABITANT, "population"),
+                     sums=("economic_assistance_sek", "population"))
+    # a weighted kronor-per-inhabitant value or a total over only some members is not the
+    # region's: a year in which a member lacks a value is a gap (the count says how many)
+    region_rows = out["level"] == "region"
+    for col in (*PER_INHABITANT, "economic_assistance_sek"):
+        missing = out[f"{col}_municipalities_missing"].fillna(0).astype("int64")
+        out.loc[region_rows & missing.gt(0), col] = math.nan
+    return out
 
 
 def reception_vs_employment(ds: Dataset, members: list[str], employment_year: int,
@@ -364,7 +371,8 @@ def scenario_vs_outcome(ds: Dataset, members: list[str], region: Region,
     ``base_year``, and the change in N00702 (percentage points). U31001 covers all
     households, not only refugees: the comparison is indicative. Region rows sum
     (kronor) or average (N00702) over the members that have the scenario and both years'
-    value (``n_municipalities``); the projection is summed over the same members.
+    value in *every* known projection year (``n_municipalities``, the same set each year,
+    so the series compares like with like); the projection is summed over the same members.
     """
     munis = scenario[scenario["level"] == "kommun"]
     years = sorted(munis["year"].unique())
@@ -399,10 +407,19 @@ def scenario_vs_outcome(ds: Dataset, members: list[str], region: Region,
                                               - rows["economic_assistance_base_sek"])
     rows["assistance_share_of_income_change_pp"] = (
         rows["assistance_share_of_income_pct"] - rows["assistance_share_of_income_base_pct"])
+    # one fixed set of members for every year, so that the region's series compares like
+    # with like: those with the scenario and both years' value in every known year
+    ok_all = (rows["economic_assistance_change_sek"].notna()
+              & rows["scenario_cost_central_sek"].notna())
+    n_years = rows["year"].nunique()
+    fixed = set(ok_all.groupby(rows["municipality_id"]).sum().loc[lambda c: c == n_years].index)
+    pp_all = rows["assistance_share_of_income_change_pp"].notna()
+    fixed_pp = set(pp_all.groupby(rows["municipality_id"]).sum().loc[
+        lambda c: c == n_years].index)
     region_rows = []
     for year, g in rows.groupby("year"):
-        ok = g["economic_assistance_change_sek"].notna() & g["scenario_cost_central_sek"].notna()
-        pp = g["assistance_share_of_income_change_pp"].notna()
+        ok = g["municipality_id"].isin(fixed)
+        pp = g["municipality_id"].isin(fixed_pp)
         sel = g[ok]
         region_rows.append({
             "municipality_id": region.region_id, "municipality_name": region.name,

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import pandas as pd
 
 from kfsk_research import outcome_figures, outcomes
 from kfsk_research.context import SOURCE_KOLADA, Chapter, _html, _markdown, html_table
+from kfsk_research.fields import input_sv
 from kfsk_research.formatting import count_sv, join_sv, number_sv, number_word
 from kfsk_research.indicators.outcomes import PARAMETER_DOCS, interval_uncertain
 from kfsk_research.maps import choropleth
@@ -44,6 +46,25 @@ def _mkr(value: float) -> str:
     return f"{_num(value / 1e6, 1)} miljoner kronor"
 
 
+def _mkr_cell(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """Kronor columns as million kronor with one decimal for a table on the page (the CSV
+    keeps whole kronor); the columns are renamed ``… (mnkr)`` by the caller's labels."""
+    out = frame.copy()
+    for c in columns:
+        out[c] = (out[c].astype("float64") / 1e6).round(1)
+    return out
+
+
+# million-kronor cells always with one decimal ("42,0" beside "27,6"): formatted like a rate
+MKR_FORMAT = "received_per_1000"
+
+
+def _download(table_id: str) -> str:
+    """The link under a table to its full CSV file."""
+    return (f'<p class="table-data"><a href="../tables/{html.escape(table_id)}.csv">'
+            "Ladda ner tabellen (CSV)</a></p>")
+
+
 def _pct(value: float, decimals: int = 1) -> str:
     return _num(value, decimals) + "\u00a0%"
 
@@ -61,6 +82,21 @@ class OutcomesChapter(Chapter):
         last = self.edition.last_year
         self.years = list(range(last - 9, last + 1))
         self.values.update({"ten_first_year": str(self.years[0])})
+
+    def header(self) -> None:
+        """Chapter heading with edition, region, data years and any gaps in the inputs; the
+        chapter is new, so it says which section of the report it builds on."""
+        e, r = self.edition, self.region
+        years = f"{e.data_years[0]}–{e.data_years[-1]}"
+        lines = [f"**Utgåva {e.edition}** · **{html.escape(r.name)}** "
+                 f"({count_sv(len(self.members), 'kommun', 'kommuner')}) · data för {years} · "
+                 f"bygger vidare på rapportens avsnitt {self.spec.report_section} (2018)"]
+        if self.ds.missing:
+            lines.append("Saknade valfria underlag (visas som luckor): "
+                         + join_sv([html.escape(input_sv(m)) for m in self.ds.missing]) + ".")
+        notes = [re.sub(r"(\d{4})-(\d{4})", r"\1–\2", n) for n in e.notes]
+        lines += [f"*Not:* {html.escape(n)}" for n in notes]
+        _markdown("\n\n".join(lines))
 
     # -- helpers ---------------------------------------------------------------------------
     def _missing(self, spec: dict[str, tuple[str, str]]) -> list[str]:
@@ -92,8 +128,8 @@ class OutcomesChapter(Chapter):
         if missing:
             self._say_missing(missing, "Delarna som bygger på dem visas inte.")
         else:
-            _markdown(f"Alla {len(outcomes.kpis_of(specs))} nyckeltal som kapitlet läser "
-                      "finns i underlaget.")
+            _markdown(f"Underlaget har alla de {len(outcomes.kpis_of(specs))} nyckeltal "
+                      "från Kolada som kapitlet bygger på.")
 
     # -- 7.1 work --------------------------------------------------------------------------
     def employment(self) -> None:
@@ -119,6 +155,7 @@ class OutcomesChapter(Chapter):
                          "(kommunsnitt) och riket (Koladas rad 0000), alla och de med 4–6 års "
                          "vistelsetid (– = uppgift saknas; riket saknas de år Kolada inte har "
                          "rikets värde)"))
+        _html(_download("employment_refugees"))
         region_last = self._at(frame, "region", last, "refugees_employed_pct")
         sweden_last = self._at(frame, "riket", last, "refugees_employed_pct")
         members = frame[(frame["level"] == "kommun") & (frame["year"] == last)].dropna(
@@ -194,6 +231,7 @@ class OutcomesChapter(Chapter):
                          f"Störst avvikelse uppåt och nedåt från förväntat värde, {last} "
                          "(procent och procentenheter; alla kommuner och år finns i tabellens "
                          "CSV-fil)"))
+        _html(_download("expected_vs_actual"))
         region_dev = self._at(frame, "region", last, "refugees_employed_deviation_pct")
         self.values.update({
             "expected_above": count_sv(len(above), "kommun", "kommuner"),
@@ -232,10 +270,25 @@ class OutcomesChapter(Chapter):
         for c in cols[3:]:
             shown[c] = shown[c].round(0)
         shown["assistance_share_of_income_pct"] = shown["assistance_share_of_income_pct"].round(1)
+        region_part = frame[frame["level"] == "region"]
+        miss_cols = {"municipalities_missing": "Kommuner utan andel av inkomsten",
+                     "economic_assistance_per_inhabitant_sek_municipalities_missing":
+                         "Kommuner utan bistånd per invånare",
+                     "reception_cost_per_inhabitant_sek_municipalities_missing":
+                         "Kommuner utan kostnad för mottagandet"}
+        for c in miss_cols:
+            shown[c] = pd.array([pd.NA] * len(shown), dtype="Int64")
+            shown.loc[shown["municipality_name"] == self.region.name, c] = \
+                region_part[c].to_numpy()
         _html(html_table(shown, f"Försörjning och kostnader: {self.region.name} och riket per år "
                          "(kronor per invånare vägda med folkmängden, övriga kommunsnitt; riket "
                          "är Koladas rad 0000 och saknas de år Kolada inte har den; – = "
-                         "uppgift saknas)", labels={"municipality_name": "Område"}))
+                         "uppgift saknas. Ett år då någon kommun saknar kronor per invånare "
+                         "visas regionens värde inte: ett snitt över bara en del av kommunerna "
+                         "vore inte regionens)",
+                         labels={"municipality_name": "Område", **miss_cols}))
+        _html(_download("costs_reception"))
+        _markdown(self._cost_gaps_text(frame) + self._sweden_break_text(frame))
         last = self.edition.last_year
         at = lambda level, col: self._at(frame, level, last, col)  # noqa: E731
         self.values.update({
@@ -246,8 +299,11 @@ class OutcomesChapter(Chapter):
                 at("region", "reception_revenue_per_inhabitant_sek"), 0),
             "cost_gross_sweden": _num(at("riket", "reception_cost_per_inhabitant_sek"), 0),
             "cost_net_sweden": _num(at("riket", "reception_net_cost_per_inhabitant_sek"), 0),
-            "assistance_region": number_sv(
-                at("region", "economic_assistance_per_inhabitant_sek"), 0),
+            "assistance_region": (
+                number_sv(at("region", "economic_assistance_per_inhabitant_sek"), 0)
+                + " kronor per invånare" if pd.notna(
+                    at("region", "economic_assistance_per_inhabitant_sek"))
+                else "okänt (någon kommun saknar uppgift)"),
             "assistance_sweden": number_sv(
                 at("riket", "economic_assistance_per_inhabitant_sek"), 0),
             "payment_region": number_sv(at("region", "monthly_payment_sek"), 0),
@@ -278,6 +334,42 @@ class OutcomesChapter(Chapter):
                     frame, col, title, f"{src} ({sources})",
                     region_name=f"{self.region.name}",
                     ylabel="procent" if col.endswith("_pct") else "kronor per invånare"))
+
+    def _cost_gaps_text(self, frame: pd.DataFrame) -> str:
+        """The years in which the region's kronor per inhabitant is a gap, and who lacks it."""
+        col = "economic_assistance_per_inhabitant_sek"
+        munis = frame[frame["level"] == "kommun"]
+        parts = []
+        for year, g in munis.groupby("year"):
+            lacking = sorted(g.loc[g[col].isna(), "municipality_name"].astype(str))
+            if lacking and len(lacking) < len(g):
+                parts.append(f"{year} ({join_sv(lacking)})")
+        if not parts:
+            return (f"Alla kommuner i {self.region.name} har uppgift om utbetalt ekonomiskt "
+                    "bistånd samtliga år. ")
+        return ("Regionens utbetalda ekonomiska bistånd per invånare visas inte för år då "
+                f"någon kommun saknar uppgift: {join_sv(parts)}. Ett värde räknat på bara de "
+                "övriga kommunerna skulle se ut som en verklig nedgång, fast det bara beror på "
+                "att kommuner fattas; linjen i diagrammet har därför ett avbrott de åren. ")
+
+    def _sweden_break_text(self, frame: pd.DataFrame) -> str:
+        """Flag a year-on-year jump in Sweden's N00702 that looks like a change in the
+        series (the value at least doubles or halves); nothing is imputed."""
+        col = "assistance_share_of_income_pct"
+        sweden = frame[frame["level"] == "riket"].set_index("year")[col].astype("float64")
+        breaks = []
+        for year in sweden.index[1:]:
+            before, after = sweden.get(year - 1), sweden.get(year)
+            if pd.notna(before) and pd.notna(after) and before > 0 and \
+                    (after / before >= 2 or after / before <= 0.5):
+                breaks.append(f"från {_pct(before)} {year - 1} till {_pct(after)} {year}")
+        if not breaks:
+            return ""
+        return ("Rikets andel försörjningsstöd av flyktingarnas nettoinkomst hoppar "
+                f"{join_sv(breaks)}. Ett så stort språng på ett år tyder snarare på att "
+                "serien har ändrats (till exempel i hur gruppen eller inkomsten avgränsas) än "
+                "på en verklig förändring; åren före och efter bör inte jämföras direkt. "
+                "Värdena visas som Kolada har dem.")
 
     # -- 7.4 reception against outcome -----------------------------------------------------
     def reception_outcome(self) -> None:
@@ -312,6 +404,7 @@ class OutcomesChapter(Chapter):
             shown[c] = shown[c].round(1)
         _html(html_table(shown, f"Mottagna 2015–2017 per 1\u00a0000 invånare i "
                          f"{self.region.name} med 95 % Poissonintervall (– = något år saknas)"))
+        _html(_download("reception_vs_employment"))
         wide = members[interval_uncertain(members, "received_wave_per_1000",
                                           RATE_RELATIVE_WIDTH, relative=True)]
         data = frame.dropna(subset=["received_wave_per_1000", "refugees_employed_pct"])
@@ -345,9 +438,12 @@ class OutcomesChapter(Chapter):
         shown["parameter_value"] = [self._param_text(n, v) for n, v in zip(
             table["parameter"], table["parameter_value"], strict=True)]
         _html(html_table(shown, "Scenariots antaganden (– = saknas i datan; parameternamnen "
-                         "står i listan under scenariot)"))
+                         "står i rutan Räkna om sist i kapitlet)"))
+        _html(_download("scenario_parameters"))
         inputs = outcomes.scenario_inputs(self.ds, self.members, year)
         self.table("scenario_inputs", inputs, show=False)
+        _html('<p class="table-data"><a href="../tables/scenario_inputs.csv">Ladda ner '
+              "scenariots underlag per kommun (CSV)</a></p>")
         cost = outcomes.scenario_cost_table(self.ds, self.members, self.region, params,
                                             overridden, year)
         self.scenario_frame = cost
@@ -356,9 +452,16 @@ class OutcomesChapter(Chapter):
         shown = region[["year", "scenario_households_low", "scenario_households_central",
                         "scenario_households_high", "scenario_cost_low_sek",
                         "scenario_cost_central_sek", "scenario_cost_high_sek"]].copy()
-        _html(html_table(shown.round(0), f"Scenario för {self.region.name}: hushåll med "
-                         "försörjningsstöd och kostnad per år i kronor, lågt fall, huvudfall "
-                         "och högt fall (summa över kommunerna)"))
+        cost_cols = ["scenario_cost_low_sek", "scenario_cost_central_sek",
+                     "scenario_cost_high_sek"]
+        for c in shown.columns[1:4]:
+            shown[c] = shown[c].round(0)
+        _html(html_table(_mkr_cell(shown, cost_cols), f"Scenario för {self.region.name}: hushåll "
+                         "med försörjningsstöd och kostnad per år i miljoner kronor, lågt fall, "
+                         "huvudfall och högt fall (summa över kommunerna; tabellfilen har hela "
+                         "kronor)", labels=self._mkr_labels(),
+                         formats=dict.fromkeys(cost_cols, MKR_FORMAT)))
+        _html(_download("scenario_cost"))
         fig = outcome_figures.scenario_bars(
             region, None, f"Scenario: försörjningsstöd efter etableringen, {self.region.name}",
             "Beräkning i kfsk-research; " + SOURCE_KOLADA + " (N00964, N02994, N31806)")
@@ -383,6 +486,14 @@ class OutcomesChapter(Chapter):
             "exits_work_threshold": number_sv(SHARE_WIDTH * 100, 0) + " procentenheter",
         })
         self._exits_summary(inputs)
+
+    @staticmethod
+    def _mkr_labels() -> dict[str, str]:
+        return {"scenario_cost_low_sek": "Scenario: försörjningsstöd per år, lågt fall (mnkr)",
+                "scenario_cost_central_sek": "Scenario: försörjningsstöd per år, huvudfall (mnkr)",
+                "scenario_cost_high_sek": "Scenario: försörjningsstöd per år, högt fall (mnkr)",
+                "economic_assistance_change_sek":
+                    "Förändring av utbetalt bistånd sedan utgångsåret (mnkr)"}
 
     def _missing_leavers_text(self, cost: pd.DataFrame) -> str:
         munis = cost[(cost["level"] == "kommun") & (cost["projection_year"] == 1)]
@@ -424,10 +535,40 @@ class OutcomesChapter(Chapter):
 
     def scenario_documentation(self) -> None:
         """Each parameter's unit and reasoning, as a list under the scenario."""
-        items = [f"- `{name}` ({html.escape(unit)}): {html.escape(label)}. "
-                 f"{html.escape(reason)}" for name, (unit, label, reason) in
-                 PARAMETER_DOCS.items()]
+        items = [f"- **{html.escape(label)}** ({html.escape(unit)}). {html.escape(reason)}"
+                 for unit, label, reason in PARAMETER_DOCS.values()]
         _markdown("\n".join(items))
+
+    def rerun_box(self) -> None:
+        """The chapter's one technical box: how to re-run the scenario with other
+        assumptions (commands and parameter names in <code>)."""
+        e, r = self.edition.edition, self.region.region_id
+        params = "".join(f"<li>{html.escape(label)} ({html.escape(unit)}): "
+                         f"<code>{html.escape(name)}</code></li>"
+                         for name, (unit, label, _) in PARAMETER_DOCS.items())
+        _html('<div class="kfsk-notice"><strong>Räkna om.</strong> Scenariot i avsnitt 7.5 '
+              "räknas om med andra antaganden genom att ange parametrar när kapitlet byggs, "
+              "med decimalpunkt i kommandot:"
+              f"<pre><code>kfsk build --edition {e} --region {html.escape(r)} "
+              "-p employed_share 0.5\n"
+              f"papermill notebooks/07_utfall.ipynb ut.ipynb -p edition {e} "
+              f"-p region {html.escape(r)} -p employed_share 0.5</code></pre>"
+              f"Parametrarna:<ul>{params}</ul>"
+              "Ett utelämnat värde ger standardvärdet för regionen och utgåvan.</div>")
+
+    def sources(self) -> None:
+        """The common source list, plus the original producers of the KPIs that are not
+        Arbetsförmedlingen's, Migrationsverket's or SCB's."""
+        super().sources()
+        read = self.__dict__.get("_read", set())
+        extra = []
+        if {"kolada/N31806.csv", "kolada/U31001.csv"} & read:
+            extra.append("Socialstyrelsen (statistik om ekonomiskt bistånd: N31806, U31001)")
+        if {"kolada/N00485.csv", "kolada/N00486.csv"} & read:
+            extra.append("SKR och RKA (modellen för förväntat värde: N00485, N00486)")
+        if extra:
+            _markdown("Ursprungliga producenter av kapitlets övriga nyckeltal: "
+                      + join_sv(extra) + ".")
 
     # -- 7.6 the scenario against what happened --------------------------------------------
     def scenario_check(self) -> None:
@@ -444,19 +585,28 @@ class OutcomesChapter(Chapter):
             _markdown(f"**Utfallet är ännu inte känt.** Scenariots år "
                       f"{proj_years[0]}–{proj_years[-1]} ligger efter de senaste uppgifterna i "
                       "underlaget (Kolada till och med 2022), så jämförelsen kan inte göras i "
-                      "den här utgåvan. Tabellen `scenario_vs_outcome.csv` är tom men har "
-                      "samma kolumner som i utgåvor där utfallet finns.")
+                      "den här utgåvan. Tabellfilen för jämförelsen är tom men har samma "
+                      "kolumner som i utgåvor där utfallet finns.")
+            _html(_download("scenario_vs_outcome"))
             return
         region = table[table["level"] == "region"]
         cols = ["year", "scenario_cost_low_sek", "scenario_cost_central_sek",
                 "scenario_cost_high_sek", "economic_assistance_change_sek",
                 "assistance_share_of_income_change_pp", "n_municipalities"]
-        shown = region[cols].copy()
-        for c in cols[1:5]:
-            shown[c] = shown[c].round(0)
-        _html(html_table(shown.round(2), f"Scenario och utfall i {self.region.name}: "
-                         f"kronor per år jämfört med {year}, summerat över kommuner med uppgift "
-                         "båda åren (– = uppgift saknas)"))
+        shown = _mkr_cell(region[cols], cols[1:5])
+        shown["assistance_share_of_income_change_pp"] = \
+            shown["assistance_share_of_income_change_pp"].astype("float64").round(2)
+        n_fixed = int(region["n_municipalities"].iloc[0])
+        _html(html_table(shown, f"Scenario och utfall i {self.region.name}: miljoner kronor per "
+                         f"år jämfört med {year}, summerat över samma "
+                         f"{count_sv(n_fixed, 'kommun', 'kommuner')} alla år (de som har "
+                         "uppgift alla jämförda år; – = uppgift saknas)",
+                         labels=self._mkr_labels(), formats=dict.fromkeys(cols[1:5], MKR_FORMAT)))
+        _html(_download("scenario_vs_outcome"))
+        left_out = sorted(set(self.members) - set(
+            table.loc[(table["level"] == "kommun") & table["economic_assistance_change_sek"]
+                      .notna() & table["scenario_cost_central_sek"].notna(),
+                      "municipality_id"].value_counts().loc[lambda c: c == len(known)].index))
         bars = self.scenario_frame[self.scenario_frame["level"] == "region"].set_index("year")
         matched = region.set_index("year")  # known years: the members compared
         for c in ("scenario_cost_low_sek", "scenario_cost_central_sek", "scenario_cost_high_sek"):
@@ -478,11 +628,16 @@ class OutcomesChapter(Chapter):
         elif inside:
             verdict = "Utfallet ligger inom scenariots spann mellan lågt och högt fall."
         elif realised > last["scenario_cost_high_sek"]:
-            verdict = ("Utfallet ligger över även det höga fallet: huvudfallet underskattade "
-                       f"ökningen, som blev {number_sv(ratio, 1)} gånger så stor.")
+            verdict = ("Den totala ökningen av utbetalt ekonomiskt bistånd var "
+                       f"{number_sv(ratio, 1)} gånger huvudfallets belopp och större än även "
+                       "det höga fallet. Det visar inte att scenariot underskattade "
+                       "kostnaden för dem som lämnade etableringen: biståndet gäller alla "
+                       "hushåll, och en del av ökningen gäller andra hushåll än flyktingarnas.")
         else:
-            verdict = ("Utfallet ligger under även det låga fallet: huvudfallet överskattade "
-                       f"ökningen, som blev {number_sv(ratio * 100, 0)}\u00a0% av huvudfallet.")
+            verdict = ("Den totala förändringen av utbetalt ekonomiskt bistånd var "
+                       f"{number_sv(ratio * 100, 0)}\u00a0% av huvudfallets belopp, mindre än "
+                       "även det låga fallet. Eftersom biståndet gäller alla hushåll kan "
+                       "minskningar hos andra hushåll dölja en ökning hos flyktinghushållen.")
         members = table[(table["level"] == "kommun") & (table["year"] == last["year"])].dropna(
             subset=["economic_assistance_change_sek", "scenario_cost_central_sek"])
         within = ((members["economic_assistance_change_sek"] >= members["scenario_cost_low_sek"])
@@ -491,13 +646,17 @@ class OutcomesChapter(Chapter):
         text = (f"År {int(last['year'])} räknade huvudfallet med {_mkr(central)} mer i "
                 f"försörjningsstöd än {year} (spann {_mkr(last['scenario_cost_low_sek'])} till "
                 f"{_mkr(last['scenario_cost_high_sek'])}). Utbetalt ekonomiskt bistånd i de "
-                f"{number_sv(last['n_municipalities'], 0)} kommuner som har uppgift båda åren "
-                f"ändrades med {_mkr(realised)}. {verdict} Försörjningsstödets andel av "
+                f"{number_word(n_fixed)} kommuner som har uppgift alla jämförda år "
+                f"ändrades med {_mkr(realised)}. "
+                + (f"{join_sv(sorted(self._member_names(left_out)))} saknar uppgift något av åren "
+                   "och är utelämnade alla år, så att jämförelsen gäller samma kommuner "
+                   "varje år. " if left_out else "")
+                + f"{verdict} Försörjningsstödets andel av "
                 "flyktingars nettoinkomst (N00702, kommunsnitt) ändrades med "
                 f"{_pp(last['assistance_share_of_income_change_pp'])}. Per kommun hamnade "
                 "utfallet inom spannet "
-                + (f"i {number_word(int(within))} av {number_sv(len(members), 0)} kommuner."
-                   if within else f"i ingen av de {number_sv(len(members), 0)} kommunerna."))
+                + (f"i {number_word(int(within))} av {number_word(len(members))} kommuner."
+                   if within else f"i ingen av de {number_word(len(members))} kommunerna."))
         text += self._leavers_realised(known)
         if unknown:
             text += (f" För {join_sv([str(y) for y in unknown])} är utfallet ännu inte känt "
@@ -516,5 +675,5 @@ class OutcomesChapter(Chapter):
             return ""
         actual = join_sv([f"{number_sv(counts.loc[y, 'sum'], 0)} ({y})" for y in complete])
         return (f" Scenariot antog att {number_sv(self.params.leavers, 0)} personer lämnar "
-                f"etableringen varje år; enligt N00964 lämnade {actual}. Med "
-                "`-p leavers` går scenariot att räkna om med ett annat antal.")
+                f"etableringen varje år; enligt N00964 lämnade {actual}. Scenariot går att "
+                "räkna om med ett annat antal (se rutan Räkna om sist i kapitlet).")

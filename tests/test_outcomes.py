@@ -7,6 +7,7 @@ is the header) and computed on paper, not with the package.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -184,6 +185,25 @@ def test_costs_reception_by_hand(dataset_2018, skane, blekinge) -> None:
         total / (13159 + 66682 + 29169 + 32216 + 17514))
 
 
+def test_costs_region_kronor_per_inhabitant_is_a_gap_when_members_lack_it(
+        dataset_2018, skane) -> None:
+    members = dataset_2018.registry.members(skane)
+    table = outcomes.costs_reception(dataset_2018, members, skane, [2010, 2011, 2012])
+    region = table[table["level"] == "region"].set_index("year")
+    # U31001.csv has Bjuv (1260) at lines 1295–1296 and Malmö (1280) at lines 1487–1488
+    # for 2010 and 2012 but no 2011 row: 2011 is a gap, not a value over 31 municipalities
+    # (which read 915 kronor, a dip that only reflects Malmö's absence)
+    assert math.isnan(region.loc[2011, "economic_assistance_per_inhabitant_sek"])
+    assert math.isnan(region.loc[2011, "economic_assistance_sek"])
+    assert region.loc[2011, "economic_assistance_per_inhabitant_sek_municipalities_missing"] == 2
+    assert region.loc[2010, "economic_assistance_per_inhabitant_sek_municipalities_missing"] == 0
+    # 2010 and 2012 stay: Malmö 2 276 × 298 963 (N01951.csv line 12022) is part of the sum
+    assert region.loc[2010, "economic_assistance_per_inhabitant_sek"] == pytest.approx(
+        region.loc[2010, "economic_assistance_sek"] / region.loc[2010, "population"])
+    malmo = _row(table, "1280", 2010)
+    assert malmo["economic_assistance_sek"] == pytest.approx(2276.0 * 298963.0)
+
+
 def test_reception_vs_employment_poisson(dataset_2018, blekinge) -> None:
     members = dataset_2018.registry.members(blekinge)
     table = outcomes.reception_vs_employment(dataset_2018, members, 2022)
@@ -269,8 +289,19 @@ def test_scenario_vs_outcome_skane_2018(dataset_2018, skane) -> None:
     table = outcomes.scenario_vs_outcome(dataset_2018, members, skane, scenario, 2017)
     region = table[table["level"] == "region"].set_index("year")
     assert list(region.index) == [2018, 2019, 2020]
-    # U31001 lacks Burlöv and Vellinge in 2017 and Bjuv in 2019 (data/README.md)
-    assert region["n_municipalities"].tolist() == [31, 30, 31]
+    # U31001 lacks Burlöv and Vellinge in 2017 (the base year) and Bjuv in 2019
+    # (data/README.md): the three are left out of every year, so the series compares the
+    # same 30 municipalities throughout
+    assert region["n_municipalities"].tolist() == [30, 30, 30]
+    assert region["municipalities_missing"].tolist() == [3, 3, 3]
+    munis = table[table["level"] == "kommun"]
+    for year in (2018, 2019, 2020):
+        part = munis[(munis["year"] == year) & ~munis["municipality_id"].isin(
+            ["1231", "1233", "1260"])]
+        assert region.loc[year, "economic_assistance_change_sek"] == pytest.approx(
+            part["economic_assistance_change_sek"].sum())
+        assert region.loc[year, "scenario_cost_central_sek"] == pytest.approx(
+            part["scenario_cost_central_sek"].sum())
     malmo = _row(table, "1280", 2020)
     assert malmo["economic_assistance_change_sek"] == pytest.approx(
         malmo["economic_assistance_sek"] - malmo["economic_assistance_base_sek"])
@@ -308,6 +339,22 @@ def test_built_chapter_tables_match_snapshot(report_2018) -> None:
     text = (report_2018 / "chapters" / "07_utfall.html").read_text(encoding="utf-8")
     assert "Det är ett scenario, inte en prognos" in text
     assert "fingervisning" in text
+    # 2011 (Bjuv and Malmö lack U31001) is said to be a gap; U31001 covers all households
+    assert "2011 (Bjuv och Malmö)" in text
+    assert "en del av ökningen gäller andra hushåll" in text
+    assert "underskattade ökningen" not in text
+    assert "Bjuv, Burlöv och Vellinge saknar uppgift något av åren" in text
+    # Sweden's N00702 jumps from 2,1 % (2008) to 4,8 % (2009): flagged as a likely break
+    assert "från 2,1\u00a0% 2008 till 4,8\u00a0% 2009" in text
+    # scenario costs in million kronor with one decimal, never to the krona
+    assert "28,4" in text and "28\u00a0384\u00a0477" not in text
+    # parameter names and file names only in the technical box
+    prose = re.sub(r"<[^>]+>", " ", text.split("<strong>Räkna om.</strong>")[0])
+    for name in ("employed_share", "-p leavers", "scenario_inputs.csv",
+                 "costs_reception.csv", "employment_refugees.csv", "scenario_vs_outcome"):
+        assert name not in prose, name
+    assert "rapportens avsnitt 2.4" in text and "motsvarar kapitel 2.4" not in text
+    assert "Socialstyrelsen" in text and "SKR och RKA" in text
 
 
 # -- kfsk build -p NAME VALUE ----------------------------------------------------------------
