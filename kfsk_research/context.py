@@ -636,8 +636,10 @@ class Chapter:
             for r in above.itertuples(index=False):
                 missing = count_sv(r.municipalities_missing, "kommun", "kommuner")
                 out.append(f"{r.county_name}, där {missing} saknar uppgift, har ändå ett snitt "
-                           f"på minst {number_sv(r.received_24m_per_1000_lower, 1)} (om de "
-                           "saknade hade tagit emot noll) och ligger alltså högre än "
+                           f"på minst {number_sv(r.received_24m_per_1000_lower, 1)} (om "
+                           + ("den saknade kommunen" if r.municipalities_missing == 1
+                              else "de saknade kommunerna")
+                           + " hade tagit emot noll) och ligger alltså högre än "
                            f"{top['county_name']}.")
         if len(counties) == 1 and set(self.ds.registry.region_table(self.region)[
                 "municipality_id"]) == set(self.ds.registry.municipalities.loc[
@@ -975,7 +977,8 @@ def _extremes_alt(frame: pd.DataFrame, name: str, value: str, noun: str, *,
     out = []
     if len(have):
         top, low = have.iloc[-1], have.iloc[0]
-        out.append(f"Högst: {top[name]} {number_sv(top[value], decimals)}; lägst: "
+        among = " bland dem med värde" if len(have) < len(frame) else ""
+        out.append(f"Högst{among}: {top[name]} {number_sv(top[value], decimals)}; lägst: "
                    f"{low[name]} {number_sv(low[value], decimals)}.")
     for h in highlight or []:
         row = frame[frame[name] == h]

@@ -203,7 +203,7 @@ def paired_panels(
     fig.set_label(title)
     fig.text(0.01, 0.01, source_line(source), fontsize=7, color="#444444")
     if gaps:
-        fig.text(0.99, 0.01, "– = uppgift saknas (Kolada redovisar inte små tal)",
+        fig.text(0.99, 0.01, "– = saknas (minst en kommun utan uppgift)",
                  fontsize=7, color="#444444", ha="right")
     fig.tight_layout(rect=(0, 0.04, 1, 0.86))
     return fig

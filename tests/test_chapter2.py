@@ -276,9 +276,21 @@ def test_county_rank_sentence_agrees_with_csv(root: Path, edition: int, region: 
     text = _text(_page(root, edition, region))
     top, value = ranked[0]
     rate = f"{value:.1f}".replace(".", ",")
-    assert f"Högst kommunsnitt {year} hade {top}, {rate} per 1{NBSP}000 invånare" in text
-    if lacking:
+    higher = [r["county_name"] for r in rows if int(r["year"]) == year
+              and not r["received_24m_per_1000"]
+              and float(r["received_24m_per_1000_lower"] or 0) > value]
+    if higher:
+        # a left-out county is higher even at its lower bound: no claim of the top
+        assert f"Högst kommunsnitt {year}" not in text
+        assert (f"Bland de {len(ranked)} län som har uppgift för alla kommuner var "
+                f"kommunsnittet {year} högst i {top}, {rate} per 1{NBSP}000 invånare") in text
+    else:
+        assert f"Högst kommunsnitt {year} hade {top}, {rate} per 1{NBSP}000 invånare" in text
+    if lacking and not higher:
         assert f"av {len(ranked)} län med uppgift" in text
+        for name in lacking:
+            assert name in text
+    elif lacking:
         for name in lacking:
             assert name in text
     else:
@@ -292,12 +304,20 @@ def test_county_rank_sentence_agrees_with_csv(root: Path, edition: int, region: 
 
 def test_county_rank_2022_names_the_left_out_and_the_lower_bound(root: Path) -> None:
     text = _text(_page(root, 2023, "goteborgsregionen"))
-    # reception_county 2022: Kalmar, Värmland, Västmanland, Västerbotten lack a member
-    assert "av 17 län med uppgift" in text
+    # reception_county 2022: Kalmar, Värmland, Västmanland, Västerbotten lack a member;
+    # Västerbotten's lower bound (5,5) is above Gotland's 3,2, the top of the 17 ranked
+    assert "Bland de 17 län som har uppgift för alla kommuner var kommunsnittet 2022 högst " \
+        "i Gotlands län, 3,2 per 1\u00a0000 invånare." in text
     assert "Fyra län saknar värde" in text
-    assert "Västerbottens län skulle ändå ligga högre än Gotlands län" in text
+    assert ("Västerbottens län, där en kommun saknar uppgift, har ändå ett snitt på minst 5,5 "
+            "(om den saknade kommunen hade tagit emot noll) och ligger alltså högre än Gotlands län.") \
+        in text
+    assert "Högst kommunsnitt 2022" not in text
+    # the national mean counts the municipalities in it: 290 - 4 without a value = 286
     assert re.search(r"Göteborgsregionen hade ett kommunsnitt på [\d,]+ per 1\u00a0000 "
-                     r"invånare .*(högre|lägre) än rikets [\d,]+", text)
+                     r"invånare \(13 kommuner\), (högre|lägre) än rikets [\d,]+ \(286 kommuner "
+                     r"med uppgift; fyra utan uppgift ingår inte\)", text)
+    assert "290 kommuner" not in text
 
 
 @pytest.mark.parametrize(("edition", "region", "women_years", "men_years"), [
@@ -343,6 +363,108 @@ def test_figures_have_alt_title_and_one_source_line(root: Path, edition: int,
         assert len(img["alt"].split()) >= 2 and "_" not in img["alt"]
         assert img["title"]
         assert img["caption"].count("Källa:") == 1, img["caption"]
+
+
+def test_figure_sources_name_each_figures_key_figures(root: Path) -> None:
+    page = _page(root, 2018, "skane")
+    captions = {img["caption"].split(".")[0]: img["caption"] for img in page.images}
+    # figure 1 draws N00960; figure 2 the education shares N00961–N00963 weighted by
+    # N00960; figure 3 leavers N00964 times the share in work or studies N00973
+    assert "Kolada N00960)" in captions["Figur 1"]
+    assert "N00960–N00963" in captions["Figur 2"] and "N00964" not in captions["Figur 2"]
+    assert "N00964, N00973" in captions["Figur 3"]
+
+
+@pytest.mark.parametrize(("edition", "region"), REPORTS)
+def test_figures_scroll_on_narrow_screens_and_link_the_png(root: Path, edition: int,
+                                                          region: str) -> None:
+    html_text = (root / str(edition) / region / CHAPTER).read_text(encoding="utf-8")
+    images = html_text.count('<img alt=')
+    assert images and html_text.count('<div class="fig-wrap"><img') == images
+    assert html_text.count("Figuren i full storlek (PNG)</a>") == images
+    assert ".fig-wrap img{min-width:640px}" in html_text
+
+
+def test_alt_texts_carry_key_values(root: Path) -> None:
+    # alt texts collapse all whitespace, no-break spaces too
+    alts = [img["alt"].replace(NBSP, " ") for img in _page(root, 2018, "skane").images]
+    fig1 = next(a for a in alts if a.startswith("Figur 1."))
+    # N00960 2015: men summed over all 33 = 4 632; women known for 32 only = at least 3 135
+    assert "2015: kvinnor minst 3 135 och män 4 632" in fig1
+    fig4 = next(a for a in alts if a.startswith("Figur 4."))
+    # reception_county.csv 2017: Kalmar 31,1 highest, Gotland 10,3 lowest, Skåne 16,5
+    assert "Högst: Kalmar län 31,1; lägst: Gotlands län 10,3. Markerat: Skåne län 16,5." in fig4
+    rec = next(a for a in alts if a.startswith("Karta: kommunmottagna"))
+    # reception_municipality.csv 2017: Östra Göinge 25,1 highest, Lomma 4,6 lowest
+    assert "Högst: Östra Göinge 25,1; lägst: Lomma 4,6." in rec
+
+
+def test_figure_one_and_the_gender_pairs_say_which_municipalities_they_sum(
+        root: Path) -> None:
+    text = _text(_page(root, 2018, "skane"))
+    # establishment_gender_balance.csv 2015: 4627 men, 3135 women over the 32 reporting
+    # both; the one left out has 9 enrolled (a count of one to twelve, in words)
+    assert (f"2015: fler män än kvinnor i etableringsuppdraget (4{NBSP}627 män och "
+            f"3{NBSP}135 kvinnor i de 32 kommuner som redovisar båda könen; en kommun utan "
+            "uppgift per kön har tillsammans nio inskrivna") in text
+    assert "figur 1 summerar i stället varje kön över alla kommuner som redovisar just det " \
+        "könet" in text
+
+
+def _table(root: Path, edition: int, region: str, csv_id: str) -> tuple[list[str], list]:
+    table = next(t for t in _page(root, edition, region).tables
+                 if t["csv"] == f"tables/{csv_id}.csv")
+    head = table["head"][0]
+    return head, [dict(zip(head, [c[0] for c in r], strict=True)) for r in table["rows"]]
+
+
+def test_quota_table_names_each_rows_source(root: Path) -> None:
+    head, rows = _table(root, 2018, "skane", "quota_vs_received")
+    assert "Mottagna" in head and "Källa" in head and "Mottagna (Kolada)" not in head
+    by = {(r["Område"], r["År"]): r for r in rows}
+    # report_facts.csv: mottagna_2017_skane 10531 (p. 11), printed, not Kolada's 10 512
+    assert by[("Skåne län", "2017")]["Mottagna"] == f"10{NBSP}531"
+    assert by[("Skåne län", "2017")]["Källa"] == f"Rapporten, s.{NBSP}11"
+    for name in ("Riket", "Perstorp", "Malmö"):
+        assert by[(name, "2017")]["Källa"].startswith("Rapporten"), name
+    # kolada/N01986.csv 1230,2018,T: 89; anvisningar_kommuntal_2018.csv 1230: 96, 91
+    staffanstorp = by[("Staffanstorp", "2018")]
+    assert (staffanstorp["Mottagna"], staffanstorp["Efter anvisning"]) == ("89", "91")
+    assert "Kolada N01986" in staffanstorp["Källa"]
+    text = _text(_page(root, 2018, "skane"))
+    assert ("Raderna för 2017 är rapportens tryckta tal (riket, Skåne län, Perstorp och "
+            "Malmö)") in text
+    assert ("I Staffanstorp (91 efter anvisning, 89 mottagna) är antalet efter anvisning "
+            "större än hela mottagandet.") in text
+    _, gr = _table(root, 2023, "goteborgsregionen", "quota_vs_received")
+    total = next(r for r in gr if r["Område"].startswith("Göteborgsregionen"))
+    assert total["Kod"] == "" and not any(r["Kod"] == "summa" for r in gr)
+
+
+@pytest.mark.parametrize(("edition", "region"), REPORTS)
+def test_swedish_typography(root: Path, edition: int, region: str) -> None:
+    page = _page(root, edition, region)
+    text = _text(page)
+    cells = [c[0] for t in page.tables for r in t["rows"] for c in r]
+    # a negative number takes the minus sign U+2212, never a hyphen
+    assert not [c for c in cells if re.match(r"^-\d", c)]
+    assert not re.search(r"(?<![\w–−-])-\d", text)
+    assert "T−1" in text and "T-1" not in text
+    # page references keep "s." and the page together
+    assert not re.search(r"\bs\. \d", text)
+    assert f"s.{NBSP}" in text
+    # no ISO dates and no double label in the header notes
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text)
+    assert "Not: Originalrapporten:" not in text
+
+
+def test_report_rates_name_their_unit_once_and_counts_stand_apart(root: Path) -> None:
+    text = _text(_page(root, 2018, "skane"))
+    # report_facts.csv: mottagna_per_1000_2015/2016/2017_skane 10,4, 13,6, 16,7
+    assert f"Rapporten angav för Skåne 10,4, 13,6 och 16,7 per 1{NBSP}000 invånare" in text
+    assert not re.search(r"\b(19|20)\d\d \d{1,3}\u00a0\d{3}\b", text)  # "2017 23 600"
+    # the 2018 edition's maps and text name no year after its data (2015–2017)
+    assert "efter 2019" not in text and "2010–2022" not in text
 
 
 # ----------------------------------------------------------------------------------------
