@@ -757,6 +757,10 @@ ORDINAL = "(?:" + "|".join(ORDINALS) + ")"
 # "Högst (kommun)snitt 2022 hade Gotlands län(,| med) 3,2 per 1 000 invånare, av 17 län …"
 COUNTY_TOP = re.compile(rf"Högst (?:kommun)?snitt (\d{{4}}) hade (.+?),? (?:med )?{NUM} "
                         rf"{PER_1000} invånare,? av (?:alla )?{COUNT} län")
+# "Bland de 17 län som har uppgift för alla kommuner var kommunsnittet 2022 högst i Gotlands
+# län, 3,2 per 1 000 invånare."
+COUNTY_TOP_AMONG = re.compile(rf"Bland (?:de|alla) {COUNT} län(?: som har uppgift[^,]*?)? var "
+                              rf"kommunsnittet (\d{{4}}) högst i (.+?), {NUM} {PER_1000}")
 COUNTY_LOW = re.compile(rf"Lägst (?:kommun)?snitt (\d{{4}}) hade (.+?),? (?:med )?{NUM} "
                         rf"{PER_1000} invånare,? av (?:alla )?{COUNT} län")
 # "Fyra län saknar värde och rangordnas inte: Värmlands län (en kommun utan uppgift), …"
@@ -791,10 +795,11 @@ SUMMARY_MUNI = re.compile(rf"Flest mottagna {PER_1000} invånare (\d{{4}}) av (?
                           rf"{COUNT} kommuner(?: med uppgift)? hade (.+?) \({NUM}\)"
                           rf"(?: och (?:minst|färst|lägst) (.+?) \({NUM}\))?")
 # "Med 16,5 mottagna senaste 24 månaderna per 1 000 invånare (kommunsnitt) var Skåne län
-# 15:e av 21 län med uppgift 2017(; fyra län saknar uppgift (A, B och C))."
+# 15:e av 21 län med uppgift 2017(; fyra län saknar uppgift (A, B och C))." — first and
+# last as "högst av 21 län" and "lägst av 21 län"
 SUMMARY_COUNTY_RANK = re.compile(
     rf"Med {NUM} mottagna senaste 24 månaderna {PER_1000} invånare \(kommunsnitt\) var "
-    rf"(.+?) (\d+:[ae]|{ORDINAL}) av (?:alla )?{COUNT} län(?: med uppgift)? (\d{{4}})"
+    rf"(.+?) (\d+:[ae]|{ORDINAL}|högst|lägst) av (?:alla )?{COUNT} län(?: med uppgift)? (\d{{4}})"
     rf"(?:; (?:{COUNT} län saknar uppgift \((.+?)\)|(.+?) saknar uppgift))?")
 # "Göteborgsregionen tog emot 10,0 personer senaste 24 månaderna per 1 000 invånare 2017
 # (kommunsnitt), lägre än rikets 17,5."
@@ -972,9 +977,10 @@ def _check_received_gap(m: re.Match, report_dir: Path) -> list[str]:
     return out
 
 
-def _check_county_rank(m: re.Match, report_dir: Path, region: str, text: str) -> list[str]:
+def _check_county_rank(m: re.Match, report_dir: Path, region: str, before: str) -> list[str]:
+    """``before``: the block's text up to the rank (the year is the last one in it)."""
     county = REGION_COUNTY.get(region)
-    year_match = re.findall(r"\b(20\d\d)\b", text[:m.start()])
+    year_match = re.findall(r"\b(20\d\d)\b", before)
     if county is None or not year_match:
         return [f"«{m.group(0)}»: cannot tell which county and year this rank is for"]
     year = year_match[-1]
@@ -1077,7 +1083,8 @@ def _check_summary_county_rank(m: re.Match, report_dir: Path, region: str) -> li
         return [f"«{m.group(0)}»: {county} has no value in {year}"]
     if value != sv_round(own, 1):
         out.append(f"«{m.group(0)}»: {county}'s value is {sv_round(own, 1)}")
-    printed = ORDINALS[rank] if rank in ORDINALS else int(rank[:-2])
+    printed = (1 if rank == "högst" else len(values) if rank == "lägst"
+               else ORDINALS[rank] if rank in ORDINALS else int(rank[:-2]))
     if printed != 1 + sum(v > own for v in values.values()):
         out.append(f"«{m.group(0)}»: the rank is {1 + sum(v > own for v in values.values())}")
     if _count(n) != len(values):
@@ -1114,6 +1121,12 @@ def ranking_offences(page: Page, report_dir: Path, region: str) -> tuple[list[st
                 for m in pattern.finditer(sentence):
                     checked += 1
                     offences += _check_county_sentence(m, report_dir, text, top)
+            for m in COUNTY_TOP_AMONG.finditer(sentence):
+                checked += 1
+                groups = re.match(r"(.*)\|(.*)\|(.*)\|(.*)", "|".join(
+                    [m.group(2), m.group(3), m.group(4), m.group(1)]))
+                offences += [o.replace(f"«{groups.group(0)}»", f"«{m.group(0)}»") for o in
+                             _check_county_sentence(groups, report_dir, text, True)]
             for m in COUNTY_UNRANKED.finditer(sentence):
                 checked += 1
                 offences += _check_unranked(m, report_dir, previous_year)
@@ -1127,7 +1140,7 @@ def ranking_offences(page: Page, report_dir: Path, region: str) -> tuple[list[st
             for m in COUNTY_RANK.finditer(sentence):
                 checked += 1
                 offences += _check_county_rank(m, report_dir, region, text[
-                    :text.index(sentence) + len(sentence)])
+                    :text.index(sentence)] + sentence[:m.start()])
             for m in RECEIVED_TOTAL.finditer(sentence):
                 checked += 1
                 offences += _check_received_total(m, report_dir)
@@ -1170,8 +1183,8 @@ def test_ranking_sentences_agree_with_tables(pages_root: Path, report: str) -> N
     assert checked, f"{page.rel}: no ranking sentence found (expected «Högst … snitt …»)"
 
 
-KNOWN_RANKING = (COUNTY_TOP, COUNTY_LOW, COUNTY_UNRANKED, MUNI_TOP, COUNTY_RANK, SUMMARY_MUNI,
-                 SUMMARY_COUNTY_RANK)
+KNOWN_RANKING = (COUNTY_TOP, COUNTY_TOP_AMONG, COUNTY_LOW, COUNTY_UNRANKED, MUNI_TOP,
+                 COUNTY_RANK, SUMMARY_MUNI, SUMMARY_COUNTY_RANK)
 # Chapter 7: «Andelen var högst i X (a %) och lägst i Y (b %).» over the members' share of
 # refugees in work (tables/employment_refugees.csv, the edition's last data year).
 EMPLOYED_EXTREMES = re.compile(
@@ -1312,6 +1325,10 @@ def test_ranking_words_skip_at_most() -> None:
     assert RANKING.search("Skåne kom på plats 15 av 21 län")
     assert RANKING.search("var Skåne län nionde av 21 län") and RANKING.search("15:e av 21")
     assert not RANKING.search("Rang (1 = flest mottagna)")
+    m = SUMMARY_COUNTY_RANK.search("Med 3,1 mottagna senaste 24 månaderna per 1\u00a0000 "
+                                   "invånare (kommunsnitt) var Blekinge län lägst av 20 län "
+                                   "med uppgift 2020.")
+    assert m and m.group(3) == "lägst" and m.group(5) == "2020"
     assert not RANKING.search("Ett län där någon kommun saknar uppgift rangordnas inte.")
 
 
