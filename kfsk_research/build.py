@@ -533,12 +533,13 @@ def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
               **chapter_overrides(spec, options)}
     km = pool.acquire() if pool else None
     started = time.perf_counter()
-    try:
+    try:  # a pool kernel already runs in notebook_dir: no cwd=, which would os.chdir
+        # the whole build process from this thread
         pm.execute_notebook(
             str(options.notebook_dir / f"{spec.chapter_id}.ipynb"), str(notebook_out),
             parameters=params, kernel_name=KERNEL_NAME, progress_bar=False,
             execution_timeout=options.cell_timeout, start_timeout=options.startup_timeout,
-            cwd=str(options.notebook_dir), log_output=False, km=km,
+            cwd=None if km else str(options.notebook_dir), log_output=False, km=km,
         )
     except Exception as exc:
         if pool:
