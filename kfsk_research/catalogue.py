@@ -91,7 +91,8 @@ TABLES: dict[str, Entry] = {
     "changes_rank": Entry(
         "Kommunernas rangordning efter mottagna per 1\u00a0000 invånare",
         "Rang (1 = flest mottagna per 1\u00a0000 invånare) de två sista dataåren och "
-        "förändringen; kommuner utan värde får ingen rang. " + _KOLADA + "."),
+        "förändringen i platser (positiv = upp i rangordningen, negativ = ned); kommuner "
+        "utan värde får ingen rang. " + _KOLADA + "."),
     "changes_source_revisions": Entry(
         "Ändrade värden mot ett tidigare bygge",
         "Samma kommun och år med olika värden i föregående utgåvas bygge och i detta."),
@@ -112,8 +113,12 @@ TABLES: dict[str, Entry] = {
         "procentenheter (N00486); regionen som kommunsnitt. " + _KOLADA + " (SCB, SKR)."),
     "costs_reception": Entry(
         "Försörjning och kostnader för flyktingmottagandet",
-        "N00702, N31806, U31001 (och i kronor), N40007, N40010, deras skillnad och N40014; "
-        "kronor per invånare vägda med folkmängden, övriga som kommunsnitt. "
+        "Försörjningsstöd som andel av nettoinkomsten bland flyktingar (N00702), "
+        "genomsnittlig månadsutbetalning till flyktinghushåll (N31806), utbetalt ekonomiskt "
+        "bistånd per invånare (U31001, även i kronor), kostnad (N40007) och nettokostnad "
+        "(N40010) för flyktingmottagandet, deras skillnad och kommunens köp av "
+        "flyktingmottagande som andel (N40014); kronor per invånare vägda med folkmängden, "
+        "övriga som kommunsnitt. "
         + _KOLADA + " (SCB, Socialstyrelsen)."),
     "reception_vs_employment": Entry(
         "Mottagna 2015–2017 och andel i arbete, alla kommuner",
@@ -128,7 +133,8 @@ TABLES: dict[str, Entry] = {
         "Kostnadsscenariots underlag per kommun",
         "Lämnat etableringen (N00964), andel i arbete efter 90 dagar (N00971, 95 % "
         "Wilsonintervall), i arbete eller studier (N00973), i program (N00991), "
-        "månadsutbetalning (N31806) och N02994. " + _KOLADA + "."),
+        "genomsnittlig månadsutbetalning till flyktinghushåll (N31806) och andel "
+        "förvärvsarbetande flyktingar med 4–6 års vistelsetid (N02994). " + _KOLADA + "."),
     "scenario_cost": Entry(
         "Kostnadsscenario: försörjningsstöd per år",
         "Beräknade hushåll och kronor per år, lågt fall, huvudfall och högt fall, per kommun "

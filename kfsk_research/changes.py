@@ -17,7 +17,7 @@ import pandas as pd
 from kfsk_research import catalogue, tables
 from kfsk_research.context import html_table, write_csv
 from kfsk_research.fields import FIELDS, label_sv
-from kfsk_research.formatting import join_sv, number_sv, number_word
+from kfsk_research.formatting import join_sv, number_sv, number_word, signed_sv
 from kfsk_research.pages import page
 
 TOP = 5
@@ -169,8 +169,49 @@ def _disagreements_html(disagree: pd.DataFrame, links: dict[str, str]) -> str:
                              links=links)
 
 
-def write_changes(report, ds, root: Path) -> Path | None:
-    """Write ``changes.html`` and ``tables/changes_*.csv`` into the report's staging folder."""
+RANK_CHANGE_LABEL = "Platser upp (+) eller ned (\u2212)"
+
+
+def _signed_columns(frame: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFrame:
+    """Changes shown with their sign (``+3``, ``\u22122,4``) for the page; CSVs keep numbers."""
+    return frame.assign(**{c: [signed_sv(None if pd.isna(v) else float(v), d)
+                               for v in frame[c]] for c, d in decimals.items()})
+
+
+def _first_edition(report, ds) -> Path:
+    """``changes.html`` of the first edition: no earlier edition, so only the sources."""
+    e, r, staging = report.edition, report.region, report.staging
+    rec = tables.reception_municipality(ds, report.members, list(e.data_years))
+    disagree = source_disagreements(ds, report.members, list(e.data_years))
+    links = {str(n): f"municipalities/{m}.html" for m, n in
+             zip(rec["municipality_id"], rec["municipality_name"], strict=True)}
+    body = [
+        f"<h1>Vad har ändrats? {html.escape(r.name)}, utgåva {e.edition}</h1>",
+        f"<p>Utgåva {e.edition} är den första utgåvan, så det finns ingen tidigare utgåva "
+        "att jämföra med: inget nytt dataår, inga ändrade rangordningar och inga "
+        "källrevisioner mot ett tidigare bygge. Sidan visar bara var två källor ger olika "
+        "värden för samma kommun och år (Kolada och Migrationsverket).</p>",
+        "<h2>Källor som inte stämmer överens</h2>",
+    ]
+    if disagree.empty:
+        body.append("<p>Inget år i utgåvan finns i båda källorna.</p>")
+    else:
+        write_csv(disagree, staging / "tables" / "changes_source_disagreements.csv")
+        body.append(_disagreements_html(disagree, links))
+    path = staging / "changes.html"
+    path.write_text(page(f"Vad har ändrats – {r.name} {e.edition}", "".join(body),
+                         [("Innehåll", "index.html"), ("Sammanfattning", "summary.html")]),
+                    encoding="utf-8")
+    return path
+
+
+def write_changes(report, ds, root: Path, previous_edition: bool = True) -> Path | None:
+    """Write ``changes.html`` and ``tables/changes_*.csv`` into the report's staging folder.
+
+    ``previous_edition``: whether edition E-1 exists in the configuration; without one the
+    page says so and shows only where the sources disagree."""
+    if not previous_edition:
+        return _first_edition(report, ds)
     e, r, staging = report.edition, report.region, report.staging
     prev_year, new_year = e.last_year - 1, e.last_year
     years = sorted({prev_year, new_year, *e.data_years})
@@ -186,10 +227,14 @@ def write_changes(report, ds, root: Path) -> Path | None:
     links = {str(n): f"municipalities/{m}.html" for m, n in
              zip(rec["municipality_id"], rec["municipality_name"], strict=True)}
     region = _region_table(ds, report, rec, (prev_year, new_year))
-    moved_shown = moved.drop(columns=["municipality_id", "year_from", "year_to"]).head(TOP * 2)
+    moved_shown = _signed_columns(
+        moved.drop(columns=["municipality_id", "year_from", "year_to"]).head(TOP * 2),
+        {"received_per_1000_change": 1})
     labels = {"received_per_1000_from": f"Mottagna per 1\u00a0000 inv. {prev_year}",
               "received_per_1000_to": f"Mottagna per 1\u00a0000 inv. {new_year}",
-              "rank_from": f"Rang {prev_year}", "rank_to": f"Rang {new_year}"}
+              "received_per_1000_change": "Förändring (+ ökning, \u2212 minskning)",
+              "rank_from": f"Rang {prev_year}", "rank_to": f"Rang {new_year}",
+              "rank_change": RANK_CHANGE_LABEL}
     body = [
         f"<h1>Vad har ändrats? {html.escape(r.name)}, utgåva {e.edition} mot {e.edition - 1}"
         "</h1>",
@@ -203,7 +248,11 @@ def write_changes(report, ds, root: Path) -> Path | None:
                    links=links, labels=labels),
         f"<h2>Ändrad rangordning efter mottagna per 1\u00a0000 invånare ({prev_year}–"
         f"{new_year})</h2>",
-        (html_table(ranked.drop(columns=["municipality_id", "year_from", "year_to"]),
+        "<p>Rang 1 är kommunen med flest mottagna per 1\u00a0000 invånare. Förändringen "
+        f"räknas från {prev_year} till {new_year}: +3 betyder tre platser upp i "
+        "rangordningen, \u22123 tre platser ned.</p>",
+        (html_table(_signed_columns(ranked.drop(columns=["municipality_id", "year_from",
+                                                         "year_to"]), {"rank_change": 0}),
                     catalogue.table_entry("changes_rank").title, links=links, labels=labels)
          if not ranked.empty else "<p>Ingen ändring.</p>"),
         "<h2>Källrevisioner mot ett tidigare bygge</h2>", f"<p>{html.escape(note)}</p>",

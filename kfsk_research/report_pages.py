@@ -28,19 +28,56 @@ UNIT_SV = {"": "", "year": "år", "persons": "personer", "count": "antal", "perc
 CHECK_REPORT = ("2018", "skane")
 
 
-def _title_html(kind: str, item_id: str, filename: str) -> tuple[str, str]:
-    """Escaped (title, caption) from the catalogue; uncatalogued ids show the file name."""
+def _title_html(kind: str, item_id: str, filename: str,
+                titles: dict[str, str] | None = None) -> tuple[str, str]:
+    """Escaped (title, caption) from the catalogue; uncatalogued ids show the file name.
+    KPI ids in the caption are marked as code with their Kolada title."""
     lookup = catalogue.table_entry if kind == "table" else catalogue.figure_entry
     try:
         entry = lookup(item_id)
     except KeyError:
         return f"<code>{html.escape(filename)}</code>", ""
-    return html.escape(entry.title), html.escape(entry.caption)
+    return html.escape(entry.title), prose_html(entry.caption, titles or {})
 
 
-def _column_rows(columns: list[str]) -> list[list[str]]:
+_KPI_ID = re.compile(r"\b[NU]\d{5}\b")
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_COMMAND = re.compile(r"\b(?:kfsk [a-z]+|papermill)(?: -p)?(?=[),;.\s]|$)")
+
+
+def kpi_titles(ds) -> dict[str, str]:
+    """Kolada KPI id → its Kolada title (``kolada/kpis.csv``)."""
+    kpis = getattr(ds, "kpis", None)
+    if kpis is None or kpis.empty:
+        return {}
+    return {k: re.sub(r"(?<=\d)-(?=\d)", "–", t)  # 20-64 år → 20–64 år
+            for k, t in zip(kpis["kpi"].astype(str), kpis["title"].astype(str), strict=True)}
+
+
+def prose_html(text: str, titles: dict[str, str]) -> str:
+    """Escaped prose in which technical ids are marked as code: column ids (snake_case),
+    commands, and Kolada KPI ids (``<code title="Koladas titel">N02994</code>``)."""
+    out, pos = [], 0
+    spans = sorted([(m.start(), m.end(), "kpi") for m in _KPI_ID.finditer(text)]
+                   + [(m.start(), m.end(), "code") for m in _SNAKE.finditer(text)]
+                   + [(m.start(), m.end(), "code") for m in _COMMAND.finditer(text)])
+    for start, end, kind in spans:
+        if start < pos:
+            continue
+        out.append(html.escape(text[pos:start]))
+        token = text[start:end]
+        title = titles.get(token) if kind == "kpi" else None
+        attr = f' title="Kolada: {html.escape(title)}"' if title else ""
+        out.append(f"<code{attr}>{html.escape(token)}</code>")
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def _column_rows(columns: list[str], titles: dict[str, str]) -> list[list[str]]:
     return [[f"<code>{html.escape(d['name'])}</code>", html.escape(d["label_sv"]),
-             html.escape(UNIT_SV.get(d["unit"], d["unit"])), html.escape(d["description_sv"])]
+             html.escape(UNIT_SV.get(d["unit"], d["unit"])),
+             prose_html(d["description_sv"], titles)]
             for d in describe(columns)]
 
 
@@ -56,22 +93,23 @@ def _in_catalogue_order(paths, registry: dict) -> list[Path]:
     return sorted(paths, key=key)
 
 
-def _table_docs(staging: Path) -> str:
+def _table_docs(staging: Path, titles: dict[str, str]) -> str:
     parts = []
     for path in _in_catalogue_order((staging / "tables").glob("*.csv"), catalogue.TABLES):
-        title, caption = _title_html("table", path.stem, path.name)
+        title, caption = _title_html("table", path.stem, path.name, titles)
         columns = list(pd.read_csv(path, nrows=0).columns)
         parts.append(
             f'<h3>{title}</h3><p>{caption} <a href="tables/{html.escape(path.name)}">CSV: '
             f"<code>{html.escape(path.name)}</code></a></p>"
-            + table_html(["Kolumn", "Rubrik", "Enhet", "Beskrivning"], _column_rows(columns)))
+            + table_html(["Kolumn", "Rubrik", "Enhet", "Beskrivning"],
+                         _column_rows(columns, titles)))
     return "\n".join(parts)
 
 
-def _figure_list(staging: Path) -> str:
+def _figure_list(staging: Path, titles: dict[str, str]) -> str:
     items = []
     for path in _in_catalogue_order((staging / "figures").glob("*.png"), catalogue.FIGURES):
-        title, caption = _title_html("figure", path.stem, path.name)
+        title, caption = _title_html("figure", path.stem, path.name, titles)
         items.append(f'<li><a href="figures/{html.escape(path.name)}">{title}</a>'
                      + (f"<br><small>{caption}</small>" if caption else "") + "</li>")
     return f"<ul>{''.join(items)}</ul>" if items else "<p>Inga figurer.</p>"
@@ -82,30 +120,47 @@ def is_check_report(report) -> bool:
     return (str(report.edition.edition), report.region.region_id) == CHECK_REPORT
 
 
-def check_link(report) -> str:
-    """Relative link to the 2018 Skåne check from this report, or "" if not built here."""
-    if is_check_report(report):
-        return "check.html"
-    target = report.target.parents[1] / CHECK_REPORT[0] / CHECK_REPORT[1] / "check.html"
-    return "../../2018/skane/check.html" if target.is_file() else ""
+def check_elsewhere_html() -> str:
+    """What a report other than 2018/skane says about the check, whatever else is built:
+    the check belongs to the Skåne 2018 report, reached from the overview of all reports
+    (``../../index.html``, always written by the build)."""
+    return ("Kontrollen av originalrapportens tryckta tal hör till rapporten för Skåne, "
+            "utgåva 2018, eftersom originalrapporten gäller Skåne och riket. Den nås från "
+            '<a href="../../index.html">översikten över alla utgåvor</a> när den rapporten '
+            "är byggd.")
 
 
 def _checks_section(report, staging: Path) -> str:
     items = []
-    link = check_link(report)
     if is_check_report(report):
         items.append('<li><a href="check.html">Kontroll mot rapporten 2018</a>: varje '
                      "prövbart tal i rapporten omräknat från källorna</li>")
-    elif link:
-        items.append(f'<li><a href="{link}">Kontroll mot rapporten 2018 (Skåne)</a>: '
-                     "rapportens tal gäller Skåne och riket, så kontrollen finns i rapporten "
-                     "för Skåne 2018</li>")
     else:
-        items.append("<li>Kontrollen mot rapporten 2018 finns i rapporten för Skåne 2018 "
-                     "(<code>kfsk build --edition 2018 --region skane</code>).</li>")
+        items.append(f"<li>{check_elsewhere_html()}</li>")
     if (staging / "changes.html").is_file():
         items.append('<li><a href="changes.html">Vad har ändrats sedan förra utgåvan</a></li>')
     return f"<ul>{''.join(items)}</ul>"
+
+
+_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+           "september", "oktober", "november", "december")
+
+
+def note_sv(note: str) -> str:
+    """An edition note from the configuration as prose: no leading ``Not:`` label, year
+    ranges with an en dash (``2015–2017``), ISO dates in words (``1 januari 2018``)."""
+    text = re.sub(r"^\s*Not:\s*", "", note.strip())
+    text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b",
+                  lambda m: f"{int(m.group(3))} {_MONTHS[int(m.group(2)) - 1]} {m.group(1)}",
+                  text)
+    text = re.sub(r"\b((?:19|20)\d\d) ?[-–] ?((?:19|20)\d\d)\b", r"\1–\2", text)
+    return text
+
+
+def _restates_kommungrupp(note: str) -> bool:
+    """A note that only names the kommungrupp classification, which the introduction
+    already states."""
+    return bool(re.fullmatch(r"\s*(?:Not:\s*)?Kommungrupper enligt [^.;]*\.?\s*", note))
 
 
 def write_report_pages(report, ds, config: Config) -> None:
@@ -120,9 +175,9 @@ def write_report_pages(report, ds, config: Config) -> None:
     from kfsk_research.summary import write_summary
 
     write_profiles(report, ds, staging / "municipalities")
-    if e.edition - 1 in config.editions or e.data_years[0] > 2014:
-        write_changes(report, ds, report.target.parents[1])
-    write_summary(report, ds, check_link(report))
+    write_changes(report, ds, report.target.parents[1],
+                  previous_edition=e.edition - 1 in config.editions)
+    write_summary(report, ds, is_check_report(report))
     chapters = [(f"{c.chapter_id[:2]} {c.title}", f"chapters/{c.chapter_id}.html")
                 for c in CHAPTERS if (staging / "chapters" / f"{c.chapter_id}.html").is_file()]
     profiles = sorted((staging / "municipalities").glob("*.html"))
@@ -132,7 +187,9 @@ def write_report_pages(report, ds, config: Config) -> None:
     missing = ("<p>Saknade valfria underlag (visas som luckor): "
                + ", ".join(html.escape(input_sv(m)) for m in ds.missing) + "</p>"
                if ds.missing else "")
-    notes = "".join(f"<li>{html.escape(n)}</li>" for n in e.notes)
+    notes = "".join(f"<li>{html.escape(note_sv(n))}</li>" for n in e.notes
+                    if not _restates_kommungrupp(n))
+    titles = kpi_titles(ds)
     body = (
         f"<h1>Tillgång eller belastning? – {html.escape(r.name)}, utgåva {e.edition}</h1>"
         f"<p>Nyanländas mottagande och etablering i {html.escape(r.name)} "
@@ -140,17 +197,18 @@ def write_report_pages(report, ds, config: Config) -> None:
         f"efter Kommunförbundet Skånes rapport 2018. Data för {e.data_years[0]}–"
         f"{e.data_years[-1]}; kommungrupper enligt "
         f"{html.escape(classification_sv(e.kommungrupp))}.</p>{missing}"
-        + (f"<ul>{notes}</ul>" if notes else "")
+        + (f"<h2>Om utgåvan</h2><ul>{notes}</ul>" if notes else "")
         + '<h2>Sammanfattning</h2><ul><li><a href="summary.html">Sammanfattning</a>: de '
           "viktigaste resultaten för utgåvan och regionen, med länkar till kapitlen</li></ul>"
         + "<h2>Kapitel</h2>" + link_list(chapters)
         + "<h2>Kontroller</h2>" + _checks_section(report, staging)
-        + "<h2>Figurer och kartor</h2>" + _figure_list(staging)
+        + "<h2>Figurer och kartor</h2>" + _figure_list(staging, titles)
         + ('<h2>Kommunprofiler</h2><div class="cols">' + link_list(profile_links) + "</div>"
            if profile_links else "")
         + "<h2>Tabeller</h2><p>Alla tabeller är CSV (UTF-8, komma som avgränsare, punkt som "
           "decimaltecken; tom cell = uppgift saknas). Kolumnnamnen i CSV-filerna är "
-          "oförändrade id:n; rubriken är den som visas på sidorna.</p>" + _table_docs(staging)
+          "oförändrade id:n (visas som <code>kod</code>); rubriken är den som visas på "
+          "sidorna.</p>" + _table_docs(staging, titles)
     )
     nav = [("Alla utgåvor", "../../index.html"), ("Sammanfattning", "summary.html")]
     (staging / "index.html").write_text(
@@ -171,11 +229,14 @@ def write_top_index(root: Path, config: Config) -> Path:
     head = "".join(f"<th>{html.escape(config.regions[r].name)}</th>"
                    for r in sorted(config.regions))
     check = root / CHECK_REPORT[0] / CHECK_REPORT[1] / "check.html"
-    check_html = ('<p><a href="2018/skane/check.html">Kontroll mot rapporten 2018</a>: '
-                  "rapportens tal omräknade från källorna (i rapporten för Skåne 2018).</p>"
-                  if check.is_file() else "")
-    body = ("<h1>Tillgång eller belastning? – alla utgåvor</h1><p>Byggda rapporter per utgåva "
-            "(år) och region.</p>"
+    check_html = ("<h2>Kontroll mot originalrapporten</h2>"
+                  + ('<p><a href="2018/skane/check.html">Kontroll mot rapporten 2018</a>: '
+                     "originalrapportens tryckta tal omräknade från källorna (i rapporten "
+                     "för Skåne, utgåva 2018).</p>" if check.is_file() else
+                     "<p>Kontrollen av originalrapportens tryckta tal hör till rapporten för "
+                     "Skåne, utgåva 2018, som inte är byggd här.</p>"))
+    body = ("<h1>Tillgång eller belastning? – alla utgåvor</h1><p>Rapporterna per utgåva "
+            "(år) och region; en länk för varje byggd rapport.</p>"
             f"<div class=\"table-wrap\"><table><thead><tr><th>Utgåva</th>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div>{check_html}")
     path = root / "index.html"
@@ -220,7 +281,19 @@ def _text(text: str) -> str:
 
 
 def _claim_cell(r) -> str:
-    return f"{_text(r.claim)}<br><code>{html.escape(r.id)}</code>"
+    """The claim in words; its id stays in ``check.csv`` and on the row's ``id``."""
+    return _text(r.claim)
+
+
+def _rounded_note(r, recomputed_decimals: int) -> str:
+    """Under a printed number that the report rounded more coarsely than the recomputed
+    value is shown: ``avrundat till heltal i rapporten``."""
+    if (r.unit == "boolean" or pd.isna(r.published)
+            or recomputed_decimals <= r.decimals):
+        return ""
+    to = ("heltal" if r.decimals == 0 else
+          count_sv(r.decimals, "decimal", "decimaler"))
+    return f'<br><small class="note">avrundat till {to} i rapporten</small>'
 
 
 def _status_cell(status: str) -> str:
@@ -235,10 +308,11 @@ def _status_class(status: str) -> str:
 
 def _check_section(part: pd.DataFrame, kind: str) -> str:
     """One table of check.html: the columns that make sense for the kind of row."""
-    rows, classes = [], []
+    rows, classes, ids = [], [], []
     for r in part.itertuples(index=False):
+        ids.append(r.id)
         dec = _recomputed_decimals(r.unit, r.decimals)
-        published = _shown(r.published, r.unit, r.decimals)
+        published = _shown(r.published, r.unit, r.decimals) + _rounded_note(r, dec)
         cells = [_claim_cell(r), html.escape(r.source_ref), published]
         if kind == "claim":
             cells += [_shown(r.recomputed, r.unit, 0)]
@@ -260,7 +334,7 @@ def _check_section(part: pd.DataFrame, kind: str) -> str:
               "no source": ["Påstående", "Var i rapporten", "Tryckt", "Förklaring"]}[kind]
     numeric = frozenset({2, 3, 4, 5} if kind == "number" else {2, 3, 4}
                         if kind == "consistency" else {2})
-    return table_html(header, rows, numeric, row_classes=classes)
+    return table_html(header, rows, numeric, row_classes=classes, row_ids=ids)
 
 
 def _n(k: int, total: int) -> str:
@@ -277,13 +351,25 @@ def check_summary_sv(result: pd.DataFrame) -> str:
     differs = int(((result["kind"] == "number") & (result["status"] == "differs")).sum())
     c_ok, c_n = kinds["claim"]
     k_ok, k_n = kinds["consistency"]
+    claims = count_sv(c_n, "påstående", "påståenden", neuter=True)
+    if c_ok == c_n:
+        claim_text = (f"Data bekräftar {'alla ' if c_n > 2 else 'båda ' if c_n == 2 else ''}"
+                      f"{claims} i ord (ja/nej).")
+    elif c_ok == 0:
+        claim_text = f"Data bekräftar inget av {claims} i ord (ja/nej)."
+    else:
+        claim_text = f"Data bekräftar {_n(c_ok, c_n)} av {claims} i ord (ja/nej)."
+    checks = count_sv(k_n, "konsistenskontroll", "konsistenskontroller")
+    if k_ok == k_n:
+        consistency = (f"{'Alla ' if k_n > 2 else 'Båda ' if k_n == 2 else ''}{checks} "
+                       f"visar att rapportens tal stämmer med varandra.")
+        consistency = consistency[0].upper() + consistency[1:]
+    else:
+        consistency = (f"Av {checks} är {_n(k_ok, k_n)} konsistenta och "
+                       f"{_n(k_n - k_ok, k_n)} inkonsistent{'a' if k_n - k_ok != 1 else ''}.")
     parts = [f"Av {count_sv(n, 'tal', 'tal', neuter=True)} med källa är {_n(ok, n)} "
              f"reproducerade eller inom tolerans och {_n(differs, n)} avviker.",
-             f"Av {count_sv(c_n, 'påstående', 'påståenden', neuter=True)} i ord (ja/nej) "
-             f"bekräftar data {_n(c_ok, c_n)}.",
-             f"Av {count_sv(k_n, 'konsistenskontroll', 'konsistenskontroller')} är "
-             f"{_n(k_ok, k_n)} konsistenta och {_n(k_n - k_ok, k_n)} inkonsistent"
-             f"{'a' if k_n - k_ok != 1 else ''}.",
+             claim_text, consistency,
              f"{count_sv(kinds['no source'][1], 'tal', 'tal', neuter=True).capitalize()} "
              "saknar tillgänglig källa."]
     return " ".join(parts)

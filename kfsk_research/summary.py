@@ -20,6 +20,7 @@ from kfsk_research.formatting import (
     count_sv,
     join_sv,
     number_sv,
+    number_word,
     ordinal_sv,
     percent_sv,
 )
@@ -155,8 +156,10 @@ def county_finding(ds, report, year: int) -> Finding:
     rank = int(have.index[have["county_id"] == county][0]) + 1
     rate = have.loc[rank - 1, "received_24m_per_1000"]
     n = count_sv(len(have), "län", "län", neuter=True)
+    place = ("högst" if rank == 1 else "lägst" if rank == len(have) and rank > 1
+             else ordinal_sv(rank))
     return Finding(f"Med {number_sv(rate, 1)} mottagna senaste 24 månaderna per 1\u00a0000 "
-                   f"invånare (kommunsnitt) var {name} {ordinal_sv(rank)} av {n} med uppgift "
+                   f"invånare (kommunsnitt) var {name} {place} av {n} med uppgift "
                    f"{year}{gaps}.", "county")
 
 
@@ -206,12 +209,18 @@ def gender_years_finding(ds, report, years: list[int]) -> Finding:
     by = {g: [str(y) for y, m in zip(frame["year"], frame["majority_gender"], strict=True)
               if m == g] for g in ("K", "M", "lika", "")}
     parts = []
+
+    def when(group: list[str]) -> str:
+        if len(group) == len(years) > 1:
+            return "båda åren" if len(years) == 2 else f"alla {number_word(len(years))} åren"
+        return join_sv(group)
+
     if by["M"]:
-        parts.append(f"männen fler {join_sv(by['M'])}")
+        parts.append(f"männen fler {when(by['M'])}")
     if by["K"]:
-        parts.append(f"kvinnorna fler {join_sv(by['K'])}")
+        parts.append(f"kvinnorna fler {when(by['K'])}")
     if by["lika"]:
-        parts.append(f"lika många {join_sv(by['lika'])}")
+        parts.append(f"lika många {when(by['lika'])}")
     undecided = (f"; för {join_sv(by[''])} går det inte att avgöra (kommuner redovisar inte "
                  "båda könen)" if by[""] else "")
     span = f"{years[0]}–{years[-1]}"
@@ -287,7 +296,7 @@ def section_link(topic: str, anchors: list[tuple[str, str]]) -> tuple[str, str]:
     return base, "kapitel 2"
 
 
-def write_summary(report, ds, check_href: str = "") -> Path:
+def write_summary(report, ds, is_check_report: bool = False) -> Path:
     """Write ``summary.html`` into the report's staging folder."""
     staging: Path = report.staging
     chapter = staging / "chapters" / f"{CHAPTER}.html"
@@ -298,10 +307,13 @@ def write_summary(report, ds, check_href: str = "") -> Path:
         items.append(f'<li>{html.escape(f.text)} <a href="{html.escape(href)}">Läs mer: '
                      f"{html.escape(heading)}</a></li>")
     e, r = report.edition, report.region
-    check = ""
-    if check_href:
-        check = (f'<p>Hur väl rapportens egna tal från 2018 går att räkna om står i <a href="'
-                 f'{html.escape(check_href)}">kontrollen mot rapporten</a>.</p>')
+    if is_check_report:
+        check = ('<p>Hur väl originalrapportens egna tal från 2018 går att räkna om står i '
+                 '<a href="check.html">kontrollen mot rapporten</a>.</p>')
+    else:
+        from kfsk_research.report_pages import check_elsewhere_html
+
+        check = f"<p>{check_elsewhere_html()}</p>"
     body = (f"<h1>Sammanfattning – {html.escape(r.name)}, utgåva {e.edition}</h1>"
             f"<p>De viktigaste resultaten för {html.escape(r.name)} "
             f"({count_sv(len(report.members), 'kommun', 'kommuner')}) med data till och med "

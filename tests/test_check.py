@@ -176,7 +176,10 @@ def test_build_writes_check_page_and_csv(report_2018: Path) -> None:
     assert len(rows) == len(load_claims())
     assert 'href="check.html"' in (report_2018 / "index.html").read_text(encoding="utf-8")
     page = (report_2018 / "check.html").read_text(encoding="utf-8")
-    assert "fig4_kalmar_2017" in page
+    # claim ids only as row anchors, never in the visible text
+    assert 'id="fig4_kalmar_2017"' in page
+    assert "<code>fig4_kalmar_2017</code>" not in page
+    assert page.count("fig4_kalmar_2017") == 1
     # Swedish statuses, decimal comma, yes/no claims as ja/nej, no mixed summary
     for english in ("within tolerance", ">differs<", ">reproduced<", "no source"):
         assert english not in page
@@ -184,7 +187,9 @@ def test_build_writes_check_page_and_csv(report_2018: Path) -> None:
     assert '<td class="num">9,95</td>' in page and '<td class="num">10\u00a0531</td>' in page
     assert "<td>ja</td>" in page or '<td class="num">ja</td>' in page
     assert "Av 19 tal med källa är 12 reproducerade eller inom tolerans och 7 avviker." in page
-    assert "Av sex påståenden i ord (ja/nej) bekräftar data sex." in page
+    assert "Data bekräftar alla sex påståenden i ord (ja/nej)." in page
+    # a printed number rounded more coarsely than the recomputed one says so
+    assert "avrundat till heltal i rapporten" in page
 
 
 def test_check_page_only_for_skane_2018() -> None:

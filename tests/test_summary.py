@@ -11,6 +11,7 @@ import pytest
 
 from kfsk_research.dataset import load_dataset
 from kfsk_research.editions import load_config
+from kfsk_research.formatting import ordinal_sv
 from kfsk_research.summary import findings, heading_anchors, programme_term, section_link
 
 CASES = [(2018, "skane"), (2021, "blekinge"), (2023, "goteborgsregionen"), (2023, "skane"),
@@ -90,7 +91,9 @@ def test_county_rank_only_among_counties_with_a_value(ds, snapshot_dir: Path) ->
         means[county] = sum(rates) / len(rates)
     rank = sorted(means, key=means.get, reverse=True).index("12") + 1
     text = _texts(ds, 2023, "skane")["county"][0]
-    assert f"{rank}:e av {len(means)} län med uppgift 2022" in text
+    place = ("högst" if rank == 1 else "lägst" if rank == len(means)
+             else ordinal_sv(rank))
+    assert f"var Skåne län {place} av {len(means)} län med uppgift 2022" in text
     assert len(means) == 17 and all(n in text for n in left_out)
 
 
@@ -110,6 +113,17 @@ def test_gender_majority_by_hand(ds, snapshot_dir: Path) -> None:
     first = _texts(ds, 2021, "blekinge")["gender"][0]
     assert "etableringsprogrammet 2020 var kvinnorna fler än männen" in first
     assert f"{int(k)} kvinnor och {int(m_)} män" in first
+
+
+def test_gender_years_all_years_said_once(ds) -> None:
+    """When one gender outnumbers the other every year, the sentence says "alla tre åren",
+    not the list of years."""
+    texts = [t for e, r in ((2018, "skane"), (2021, "blekinge"), (2023, "goteborgsregionen"))
+             for t in _texts(ds, e, r)["gender"]]
+    for text in texts:
+        m = re.search(r"var (männen|kvinnorna) fler (\d{4}), (\d{4}) och (\d{4})", text)
+        assert m is None, text
+    assert any("alla tre åren" in t for t in texts), texts
 
 
 def test_programme_term_follows_the_year(ds) -> None:
