@@ -65,6 +65,14 @@ def _download(table_id: str) -> str:
             "Ladda ner tabellen (CSV)</a></p>")
 
 
+def _nowrap_names(frame: pd.DataFrame, column: str = "municipality_name") -> pd.DataFrame:
+    """Names with no-break spaces, so that "Östra Göinge" stays on one line in a narrow
+    first column."""
+    out = frame.copy()
+    out[column] = out[column].astype(str).str.replace(" ", "\u00a0", regex=False)
+    return out
+
+
 def _pct(value: float, decimals: int = 1) -> str:
     return _num(value, decimals) + "\u00a0%"
 
@@ -150,6 +158,12 @@ class OutcomesChapter(Chapter):
             for level, name in (("region", self.region.name), ("riket", "Riket")):
                 part = rows[rows["level"] == level].set_index("year")[col]
                 shown[f"{name}: {what}"] = shown["year"].map(part).round(1)
+        region_rows = rows[rows["level"] == "region"].set_index("year")
+        for col, what in (("municipalities_missing", "alla"),
+                          ("refugees_employed_4_6y_pct_municipalities_missing",
+                           "4–6 år i Sverige")):
+            shown[f"{self.region.name}: kommuner utan värde, {what}"] = \
+                shown["year"].map(region_rows[col]).astype("Int64")
         _html(html_table(shown,
                          f"Förvärvsarbetande flyktingar 20–64 år, procent: {self.region.name} "
                          "(kommunsnitt) och riket (Koladas rad 0000), alla och de med 4–6 års "
@@ -227,7 +241,7 @@ class OutcomesChapter(Chapter):
         top = have.nlargest(n, "refugees_employed_deviation_pct")[cols]
         bottom = have.nsmallest(n, "refugees_employed_deviation_pct")[cols]
         extremes = pd.concat([top, bottom.iloc[::-1]]).drop_duplicates()
-        _html(html_table(extremes.round(1),
+        _html(html_table(_nowrap_names(extremes.round(1)),
                          f"Störst avvikelse uppåt och nedåt från förväntat värde, {last} "
                          "(procent och procentenheter; alla kommuner och år finns i tabellens "
                          "CSV-fil)"))
@@ -347,10 +361,11 @@ class OutcomesChapter(Chapter):
         if not parts:
             return (f"Alla kommuner i {self.region.name} har uppgift om utbetalt ekonomiskt "
                     "bistånd samtliga år. ")
+        when = "det året" if len(parts) == 1 else "de åren"
         return ("Regionens utbetalda ekonomiska bistånd per invånare visas inte för år då "
                 f"någon kommun saknar uppgift: {join_sv(parts)}. Ett värde räknat på bara de "
-                "övriga kommunerna skulle se ut som en verklig nedgång, fast det bara beror på "
-                "att kommuner fattas; linjen i diagrammet har därför ett avbrott de åren. ")
+                "övriga kommunerna kunde se ut som en verklig förändring, fast det bara beror "
+                f"på att kommuner fattas; linjen i diagrammet har därför ett avbrott {when}. ")
 
     def _sweden_break_text(self, frame: pd.DataFrame) -> str:
         """Flag a year-on-year jump in Sweden's N00702 that looks like a change in the
@@ -402,7 +417,7 @@ class OutcomesChapter(Chapter):
             "received_wave_per_1000", ascending=False)
         for c in shown.columns[3:]:
             shown[c] = shown[c].round(1)
-        _html(html_table(shown, f"Mottagna 2015–2017 per 1\u00a0000 invånare i "
+        _html(html_table(_nowrap_names(shown), f"Mottagna 2015–2017 per 1\u00a0000 invånare i "
                          f"{self.region.name} med 95 % Poissonintervall (– = något år saknas)"))
         _html(_download("reception_vs_employment"))
         wide = members[interval_uncertain(members, "received_wave_per_1000",
