@@ -286,14 +286,12 @@ def _claim_cell(r) -> str:
 
 
 def _rounded_note(r, recomputed_decimals: int) -> str:
-    """Under a printed number that the report rounded more coarsely than the recomputed
-    value is shown: ``avrundat till heltal i rapporten``."""
-    if (r.unit == "boolean" or pd.isna(r.published)
+    """Under a rate or percent the report printed as a whole number while the recomputed
+    value shows decimals: ``avrundat till heltal i rapporten``."""
+    if (r.unit == "boolean" or pd.isna(r.published) or r.decimals != 0
             or recomputed_decimals <= r.decimals):
         return ""
-    to = ("heltal" if r.decimals == 0 else
-          count_sv(r.decimals, "decimal", "decimaler"))
-    return f'<br><small class="note">avrundat till {to} i rapporten</small>'
+    return '<br><small class="note">avrundat till heltal i rapporten</small>'
 
 
 def _status_cell(status: str) -> str:
