@@ -248,9 +248,9 @@ def write_changes(report, ds, root: Path, previous_edition: bool = True) -> Path
                    links=links, labels=labels),
         f"<h2>Ändrad rangordning efter mottagna per 1\u00a0000 invånare ({prev_year}–"
         f"{new_year})</h2>",
-        "<p>Rang 1 är kommunen med flest mottagna per 1\u00a0000 invånare. Förändringen "
-        f"räknas från {prev_year} till {new_year}: +3 betyder tre platser upp i "
-        "rangordningen, \u22123 tre platser ned.</p>",
+        "<p>Rang efter mottagna per 1\u00a0000 invånare (1 = flest). Förändringen räknas "
+        f"från {prev_year} till {new_year}: +3 betyder tre platser upp i rangordningen, "
+        "\u22123 tre platser ned.</p>",
         (html_table(_signed_columns(ranked.drop(columns=["municipality_id", "year_from",
                                                          "year_to"]), {"rank_change": 0}),
                     catalogue.table_entry("changes_rank").title, links=links, labels=labels)
