@@ -26,6 +26,7 @@ max-width:30rem}
 th{background:#f3f3f3}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 td.num{white-space:nowrap}
+td.num small.note{display:block;white-space:normal;min-width:7em}
 caption{caption-side:top;text-align:left;font-weight:600;padding:.3rem 0}
 .table-wrap caption{position:sticky;left:0;max-width:calc(100vw - 3rem)}
 img,svg{max-width:100%;height:auto}
