@@ -324,7 +324,8 @@ class Chapter:
         if kpis:
             items.append(f"{SOURCE_KOLADA}: nyckeltal {join_sv(kpis)} (ursprungliga "
                          "producenter: Arbetsförmedlingen, Migrationsverket och SCB)")
-        mv = [Path(r).name for r in read if r.startswith("migrationsverket/")]
+        mv = [input_sv(r).removeprefix("Migrationsverket, ") for r in read
+              if r.startswith("migrationsverket/")]
         if mv:
             items.append(f"{SOURCE_MV}: {join_sv(mv)}")
         if "kolada/N01951.csv" in read or any(r.startswith("scb/") for r in read):
