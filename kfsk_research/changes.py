@@ -178,9 +178,25 @@ def _signed_columns(frame: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFra
                                for v in frame[c]] for c, d in decimals.items()})
 
 
+def _write_page(report, body: list[str], disagree: pd.DataFrame, links: dict[str, str]) -> Path:
+    """Finish ``changes.html`` with the source disagreements (and their CSV) and write it."""
+    staging = report.staging
+    if disagree.empty:
+        body.append("<p>Inget år i utgåvan finns i båda källorna.</p>")
+    else:
+        write_csv(disagree, staging / "tables" / "changes_source_disagreements.csv")
+        body.append(_disagreements_html(disagree, links))
+    path = staging / "changes.html"
+    title = f"Vad har ändrats – {report.region.name} {report.edition.edition}"
+    path.write_text(page(title, "".join(body),
+                         [("Innehåll", "index.html"), ("Sammanfattning", "summary.html")]),
+                    encoding="utf-8")
+    return path
+
+
 def _first_edition(report, ds) -> Path:
     """``changes.html`` of the first edition: no earlier edition, so only the sources."""
-    e, r, staging = report.edition, report.region, report.staging
+    e, r = report.edition, report.region
     rec = tables.reception_municipality(ds, report.members, list(e.data_years))
     disagree = source_disagreements(ds, report.members, list(e.data_years))
     links = {str(n): f"municipalities/{m}.html" for m, n in
@@ -193,16 +209,7 @@ def _first_edition(report, ds) -> Path:
         "värden för samma kommun och år (Kolada och Migrationsverket).</p>",
         "<h2>Källor som inte stämmer överens</h2>",
     ]
-    if disagree.empty:
-        body.append("<p>Inget år i utgåvan finns i båda källorna.</p>")
-    else:
-        write_csv(disagree, staging / "tables" / "changes_source_disagreements.csv")
-        body.append(_disagreements_html(disagree, links))
-    path = staging / "changes.html"
-    path.write_text(page(f"Vad har ändrats – {r.name} {e.edition}", "".join(body),
-                         [("Innehåll", "index.html"), ("Sammanfattning", "summary.html")]),
-                    encoding="utf-8")
-    return path
+    return _write_page(report, body, disagree, links)
 
 
 def write_changes(report, ds, root: Path, previous_edition: bool = True) -> Path | None:
@@ -261,13 +268,4 @@ def write_changes(report, ds, root: Path, previous_edition: bool = True) -> Path
         write_csv(revisions, staging / "tables" / "changes_source_revisions.csv")
         body.append(_revisions_html(revisions))
     body.append("<h2>Källor som inte stämmer överens</h2>")
-    if disagree.empty:
-        body.append("<p>Inget år i utgåvan finns i båda källorna.</p>")
-    else:
-        write_csv(disagree, staging / "tables" / "changes_source_disagreements.csv")
-        body.append(_disagreements_html(disagree, links))
-    path = staging / "changes.html"
-    path.write_text(page(f"Vad har ändrats – {r.name} {e.edition}", "".join(body),
-                         [("Innehåll", "index.html"), ("Sammanfattning", "summary.html")]),
-                    encoding="utf-8")
-    return path
+    return _write_page(report, body, disagree, links)
