@@ -184,6 +184,9 @@ def html_table(frame: pd.DataFrame, caption: str = "", links: dict[str, str] | N
 class Chapter:
     """The context of one chapter notebook for one edition and region."""
 
+    RELATION = "motsvarar kapitel {section} i rapporten (2018)"
+    """How the chapter relates to the 2018 report, in its header."""
+
     def __init__(self, chapter_id: str, edition: int = 2018, region: str = "skane",
                  data_dir: str | os.PathLike[str] | None = None,
                  output_dir: str | os.PathLike[str] | None = None) -> None:
@@ -282,7 +285,7 @@ class Chapter:
         years = f"{e.data_years[0]}–{e.data_years[-1]}"
         lines = [f"**Utgåva {e.edition}** · **{html.escape(r.name)}** "
                  f"({count_sv(len(self.members), 'kommun', 'kommuner')}) · data för {years} · "
-                 f"motsvarar kapitel {self.spec.report_section} i rapporten (2018)"]
+                 + self.RELATION.format(section=self.spec.report_section)]
         if self.ds.missing:
             lines.append("Saknade valfria underlag (visas som luckor): "
                          + join_sv([html.escape(input_sv(m)) for m in self.ds.missing]) + ".")

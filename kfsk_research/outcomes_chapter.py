@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import html
 import math
-import re
 
 import pandas as pd
 
 from kfsk_research import outcome_figures, outcomes
 from kfsk_research.context import SOURCE_KOLADA, Chapter, _html, _markdown, html_table
-from kfsk_research.fields import input_sv
 from kfsk_research.formatting import count_sv, join_sv, number_sv, number_word
 from kfsk_research.indicators.outcomes import PARAMETER_DOCS, interval_uncertain
 from kfsk_research.maps import choropleth
@@ -85,26 +83,13 @@ def _pp(value: float) -> str:
 class OutcomesChapter(Chapter):
     """The context of chapter 7 for one edition and region."""
 
+    RELATION = "bygger vidare på rapportens avsnitt {section} (2018)"
+
     def __init__(self, chapter_id: str = CHAPTER_ID, *args, **kwargs) -> None:
         super().__init__(chapter_id, *args, **kwargs)
         last = self.edition.last_year
         self.years = list(range(last - 9, last + 1))
         self.values.update({"ten_first_year": str(self.years[0])})
-
-    def header(self) -> None:
-        """Chapter heading with edition, region, data years and any gaps in the inputs; the
-        chapter is new, so it says which section of the report it builds on."""
-        e, r = self.edition, self.region
-        years = f"{e.data_years[0]}–{e.data_years[-1]}"
-        lines = [f"**Utgåva {e.edition}** · **{html.escape(r.name)}** "
-                 f"({count_sv(len(self.members), 'kommun', 'kommuner')}) · data för {years} · "
-                 f"bygger vidare på rapportens avsnitt {self.spec.report_section} (2018)"]
-        if self.ds.missing:
-            lines.append("Saknade valfria underlag (visas som luckor): "
-                         + join_sv([html.escape(input_sv(m)) for m in self.ds.missing]) + ".")
-        notes = [re.sub(r"(\d{4})-(\d{4})", r"\1–\2", n) for n in e.notes]
-        lines += [f"*Not:* {html.escape(n)}" for n in notes]
-        _markdown("\n\n".join(lines))
 
     # -- helpers ---------------------------------------------------------------------------
     def _missing(self, spec: dict[str, tuple[str, str]]) -> list[str]:
