@@ -117,7 +117,8 @@ def test_index_links_chapters_and_documents_tables(report_2018: Path) -> None:
     text = (report_2018 / "index.html").read_text(encoding="utf-8")
     for c in CHAPTERS:
         assert f'href="chapters/{c}.html"' in text
-    assert "received_per_1000" in text and "per 1,000 inhabitants" in text
+    # the column documented by its id (as code) and its Swedish label
+    assert "<code>received_per_1000</code></td><td>Mottagna per 1\u00a0000 invånare" in text
     assert 'href="figures/map_received_per_1000_2017.png"' in text
 
 
