@@ -770,7 +770,7 @@ class Chapter:
         if has_2017:
             printed = frame[frame["source"].astype(str).str.startswith("report")]
             lead.append("Raderna för 2017 är rapportens tryckta tal ("
-                        + join_sv([("riket" if a == tables.SWEDEN_ID else n)
+                        + join_sv([("riket" if a == tables.SWEDEN_ID else html.escape(n))
                                    for a, n in zip(printed["area_id"], printed["area_name"],
                                                    strict=True)])
                         + "); kolumnen Källa visar varifrån varje rad kommer.")

@@ -340,12 +340,13 @@ class OutcomesChapter(Chapter):
         munis = frame[frame["level"] == "kommun"]
         parts = []
         for year, g in munis.groupby("year"):
-            lacking = sorted(g.loc[g[col].isna(), "municipality_name"].astype(str))
+            lacking = sorted(html.escape(n) for n in
+                             g.loc[g[col].isna(), "municipality_name"].astype(str))
             if lacking and len(lacking) < len(g):
                 parts.append(f"{year} ({join_sv(lacking)})")
         if not parts:
-            return (f"Alla kommuner i {self.region.name} har uppgift om utbetalt ekonomiskt "
-                    "bistånd samtliga år. ")
+            return (f"Alla kommuner i {html.escape(self.region.name)} har uppgift om utbetalt "
+                    "ekonomiskt bistånd samtliga år. ")
         when = "det året" if len(parts) == 1 else "de åren"
         return ("Regionens utbetalda ekonomiska bistånd per invånare visas inte för år då "
                 f"någon kommun saknar uppgift: {join_sv(parts)}. Ett värde räknat på bara de "

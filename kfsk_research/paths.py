@@ -39,7 +39,8 @@ def project_root() -> Path:
 DEFAULT_DATA_DIR = project_root() / "data"
 
 HOW_TO_GET_DATA = (
-    f"{DEFAULT_DATA_DIR} holds the committed snapshot with every input; "
+    f"{DEFAULT_DATA_DIR} holds the committed snapshot with every input (choose the data "
+    f"directory with --data-dir or {ENV_DATA_DIR}); "
     "'kfsk fetch --data-dir DIR' downloads the Kolada files into DIR, and data/README.md "
     "says where to get the Migrationsverket and SCB files"
 )

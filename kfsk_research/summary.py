@@ -176,7 +176,9 @@ def _region_vs_sweden(ds, report, year: int) -> Finding:
     missing = int(region["municipalities_missing"])
     scope = ("" if missing == 0 else
              f" ({count_sv(missing, 'kommun', 'kommuner')} utan uppgift ej medräknade)")
-    relation = "högre än" if value > ref else "lägre än" if value < ref else "lika med"
+    shown, shown_ref = round(float(value), 1), round(float(ref), 1)  # compare what is printed
+    relation = ("högre än" if shown > shown_ref else "lägre än" if shown < shown_ref
+                else "lika med")
     return Finding(f"{name} tog emot {number_sv(value, 1)} personer senaste 24 månaderna per "
                    f"1\u00a0000 invånare {year} (kommunsnitt){scope}, {relation} rikets "
                    f"{number_sv(ref, 1)}.", "county")

@@ -310,8 +310,8 @@ def test_county_rank_2022_names_the_left_out_and_the_lower_bound(root: Path) -> 
         "i Gotlands län, 3,2 per 1\u00a0000 invånare." in text
     assert "Fyra län saknar värde" in text
     assert ("Västerbottens län, där en kommun saknar uppgift, har ändå ett snitt på minst 5,5 "
-            "(om den saknade kommunen hade tagit emot noll) och ligger alltså högre än Gotlands län.") \
-        in text
+            "(om den saknade kommunen hade tagit emot noll) och ligger alltså högre än "
+            "Gotlands län.") in text
     assert "Högst kommunsnitt 2022" not in text
     # the national mean counts the municipalities in it: 290 - 4 without a value = 286
     assert re.search(r"Göteborgsregionen hade ett kommunsnitt på [\d,]+ per 1\u00a0000 "
