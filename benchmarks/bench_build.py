@@ -30,6 +30,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kfsk_research.chapters import CHAPTERS
+
+N_CHAPTERS = len(CHAPTERS)
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
 BIN_DIR = Path(sys.executable).parent
@@ -158,8 +162,8 @@ def measure_cold(args, env: dict[str, str], out: Path) -> dict:
     out.mkdir(parents=True)
     seconds, lines = kfsk_build(args, env, out, [str(args.edition)], [args.region])
     done = {m.group(3): float(m.group(4)) for m in map(DONE.match, lines) if m}
-    if len(done) != 6:
-        raise SystemExit(f"cold build executed {len(done)} chapters, expected 6:\n"
+    if len(done) != N_CHAPTERS:
+        raise SystemExit(f"cold build executed {len(done)} chapters, expected {N_CHAPTERS}:\n"
                          + "\n".join(lines))
     return {"seconds": seconds, "chapters": done, "stdout": lines}
 
@@ -176,13 +180,13 @@ def measure_noop(args, env: dict[str, str], out: Path, fingerprint: str) -> dict
     seconds, lines = kfsk_build(args, env, out, [str(args.edition)], [args.region])
     unchanged = [m.group(3) for m in map(UNCHANGED.match, lines) if m]
     if any(REPORT_UNCHANGED.match(line) for line in lines):  # the whole report was reused
-        unchanged = ["all chapters"] * 6
-    if len(unchanged) != 6:
+        unchanged = ["all chapters"] * N_CHAPTERS
+    if len(unchanged) != N_CHAPTERS:
         now = package_fingerprint(env)
         why = (f" The package changed during the run (fingerprint {fingerprint} -> {now}): "
                "an edit to kfsk_research/ invalidates every chapter; run again."
                if now != fingerprint else "")
-        raise SystemExit(f"no-op build reused {len(unchanged)} of 6 chapters.{why}\n"
+        raise SystemExit(f"no-op build reused {len(unchanged)} of {N_CHAPTERS} chapters.{why}\n"
                          + "\n".join(lines))
     return {"seconds": seconds, "stdout": lines}
 
@@ -195,9 +199,9 @@ def measure_batch(args, env: dict[str, str], out: Path) -> dict:
     wrote = [line for line in lines if re.match(r"wrote .*/\d{4}/[^/]+/index\.html$", line)]
     done = [(m.group(1), m.group(2), m.group(3), float(m.group(4)))
             for m in map(DONE.match, lines) if m]
-    if not reports or len(done) != 6 * reports:
+    if not reports or len(done) != N_CHAPTERS * reports:
         raise SystemExit(f"batch build: {reports} reports, {len(done)} chapters executed "
-                         f"(expected {6 * reports})")
+                         f"(expected {N_CHAPTERS * reports})")
     return {"seconds": seconds, "reports": reports, "per_report": seconds / reports,
             "index_pages": len(wrote), "chapters": done}
 
@@ -409,11 +413,11 @@ def note_for(name: str, runs: list[dict]) -> str:
                 f"{statistics.median(x['import_s'] for x in runs):.2f} s; "
                 f"parquet cache read {statistics.median(x['load_cached_s'] for x in runs):.2f} s")
     if name == "naive":
-        return "6 × (papermill + nbconvert), KFSK_DATASET_CACHE unset"
+        return f"{N_CHAPTERS} × (papermill + nbconvert), KFSK_DATASET_CACHE unset"
     if name == "noop":
-        return "6/6 chapters unchanged"
+        return f"{N_CHAPTERS}/{N_CHAPTERS} chapters unchanged"
     if name == "cold":
-        return "1 report, 6/6 chapters executed, fresh output folder"
+        return f"1 report, {N_CHAPTERS}/{N_CHAPTERS} chapters executed, fresh output folder"
     return ""
 
 
