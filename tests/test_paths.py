@@ -63,11 +63,12 @@ def test_command_line_options_are_taken_from_the_current_directory(
 def test_missing_data_dir_names_the_absolute_path_and_the_rule(
         tmp_path: Path, clean_env, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("KFSK_DATA_DIR", "../shared/data")
+    # A relative path that exists from no machine's project root (../shared/data may).
+    monkeypatch.setenv("KFSK_DATA_DIR", "../no-such-snapshot-dir/data")
     with pytest.raises(MissingInputError) as info:
         paths.existing_data_dir()
     text = str(info.value)
-    looked = (PROJECT / "../shared/data").resolve()
+    looked = (PROJECT / "../no-such-snapshot-dir/data").resolve()
     assert text.startswith(f"{looked}: data directory does not exist"), text
     assert f"relative to the project root {PROJECT}" in text
     assert f"{PROJECT / 'data'} holds the committed snapshot" in text  # a path that works
