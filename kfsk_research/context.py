@@ -229,9 +229,12 @@ class Chapter:
         if show:
             _html(html_table(frame, caption, links, csv=table_id))
 
-    def figure(self, figure_id: str, fig, alt: str | None = None) -> None:
-        """Save ``figures/<figure_id>.png`` and show it embedded; the alt text is ``alt``,
-        else the figure's label (set by the map and panel functions), else its title."""
+    def figure(self, figure_id: str, fig, alt: str | None = None,
+               inline: str | None = None) -> None:
+        """Save ``figures/<figure_id>.png`` and ``.svg`` and show the PNG embedded; the alt
+        text is ``alt``, else the figure's label (set by the map and panel functions), else
+        its title. ``inline``: trusted HTML (e.g. an inline SVG map) shown in the figure in
+        place of the PNG, with the same caption; the PNG and SVG are still saved."""
         import base64
 
         titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
@@ -245,14 +248,17 @@ class Chapter:
             credit.remove()
         if figure_id.startswith("map_"):
             self.__dict__["_maps"] = True  # credit the map boundaries in sources()
+        figures.save_svg(fig, self.out / "figures" / f"{figure_id}.svg")
         path = figures.save_png(fig, self.out / "figures" / f"{figure_id}.png")
         data = base64.b64encode(path.read_bytes()).decode("ascii")
         caption = html.escape(title) + (f'<br><span class="source">{html.escape(source)}'
                                         "</span>" if source else "")
         # div.fig-wrap keeps the image readable on narrow screens (min-width, scrolls
         # sideways like a table); the link opens the full-size PNG
-        _html(f'<figure class="kfsk-figure"><div class="fig-wrap"><img alt="{html.escape(alt)}" '
-              f'src="data:image/png;base64,{data}" title="{html.escape(title)}"></div>'
+        body = inline if inline is not None else (
+            f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}" '
+            f'title="{html.escape(title)}">')
+        _html(f'<figure class="kfsk-figure"><div class="fig-wrap">{body}</div>'
               f'<figcaption>{caption} <a href="../figures/{figure_id}.png">Figuren i full '
               "storlek (PNG)</a></figcaption></figure>")
 

@@ -9,6 +9,8 @@ import pandas as pd
 GENDER_LABELS = {"K": "Kvinnor", "M": "Män", "T": "Totalt"}
 GENDER_COLOURS = {"K": "#b2182b", "M": "#2166ac", "T": "#666666"}
 PNG_METADATA = {"Software": None}
+SVG_METADATA = {"Date": None}
+SVG_HASHSALT = "kfsk-research"
 DPI = 110
 
 
@@ -19,6 +21,17 @@ def save_png(fig, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=DPI, metadata=PNG_METADATA)
     plt.close(fig)
+    return path
+
+
+def save_svg(fig, path: Path) -> Path:
+    """Save ``fig`` as SVG without a date and with fixed element ids (a fixed
+    ``svg.hashsalt``), so two builds write the same bytes; the figure stays open."""
+    import matplotlib
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+        fig.savefig(path, format="svg", dpi=DPI, metadata=SVG_METADATA)
     return path
 
 
