@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kfsk_research import __version__
-from kfsk_research.chapters import CHAPTERS, ChapterSpec, chapter_inputs
+from kfsk_research.chapters import CHAPTERS, ChapterSpec, chapter_inputs, chapter_spec
 from kfsk_research.dataset import (
     ENV_CACHE,
     Dataset,
@@ -48,6 +48,8 @@ from kfsk_research.paths import (
     existing_data_dir,
     output_dir,
 )
+from kfsk_research.shards import in_shard
+from kfsk_research.top_index import write_top_index
 
 NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
 KERNEL_NAME = "kfsk-python"
@@ -88,6 +90,9 @@ class BuildOptions:
     notebook_dir: Path = NOTEBOOK_DIR
     # ``kfsk build -p NAME VALUE``: passed to every chapter whose parameters cell declares NAME
     parameters: dict[str, object] = field(default_factory=dict)
+    # ``--shard I/N``: build every N-th report of the batch, from report I; the pages above
+    # the reports are then left to ``kfsk index``
+    shard: tuple[int, int] | None = None
 
 
 @dataclass
@@ -100,6 +105,32 @@ class Report:
     target: Path
     staging: Path
     chapters: dict[str, str] = field(default_factory=dict)  # chapter_id -> status
+
+    @property
+    def specs(self) -> list[ChapterSpec]:
+        """The region's chapters, in report order."""
+        return region_chapters(self.region)
+
+
+def region_chapters(region: Region) -> list[ChapterSpec]:
+    """The chapters a region has (its ``chapters`` in the config), in report order."""
+    return [chapter_spec(c) for c in region.chapters]
+
+
+def chapter_notebook(spec: ChapterSpec, region: Region, notebook_dir: Path) -> Path:
+    """The notebook that writes ``spec`` for ``region`` (its own, where it has one)."""
+    return notebook_dir / f"{region.notebook(spec.chapter_id)}.ipynb"
+
+
+def check_notebooks(regions: list[Region], notebook_dir: Path) -> None:
+    """A :class:`ConfigError` naming the first chapter notebook a region needs that
+    ``notebook_dir`` lacks (checked before any kernel starts)."""
+    for region in regions:
+        for spec in region_chapters(region):
+            nb = chapter_notebook(spec, region, notebook_dir)
+            if not nb.is_file():
+                raise ConfigError(f"{nb}: notebook for chapter {spec.chapter_id} of region "
+                                  f"{region.region_id} does not exist")
 
 
 class KernelPool:
@@ -336,11 +367,15 @@ def declared_parameters(notebook: Path) -> list[str]:
     return list(pm.inspect_notebook(str(notebook)))
 
 
-def chapter_overrides(spec: ChapterSpec, options: BuildOptions) -> dict[str, object]:
-    """The ``-p`` overrides this chapter's notebook declares (sorted by name)."""
+def chapter_overrides(spec: ChapterSpec, options: BuildOptions,
+                      region: Region | None = None) -> dict[str, object]:
+    """The ``-p`` overrides this chapter's notebook (the region's own, where it has one)
+    declares (sorted by name)."""
     if not options.parameters:
         return {}
-    declared = declared_parameters(options.notebook_dir / f"{spec.chapter_id}.ipynb")
+    nb = (chapter_notebook(spec, region, options.notebook_dir) if region
+          else options.notebook_dir / f"{spec.chapter_id}.ipynb")
+    declared = declared_parameters(nb)
     return {k: options.parameters[k] for k in sorted(options.parameters) if k in declared}
 
 
@@ -353,9 +388,8 @@ def check_parameters(parameters: dict[str, object], notebook_dir: Path) -> None:
     if fixed:
         raise ConfigError(f"-p {', '.join(fixed)}: set by the build itself; use --edition, "
                           "--region, --data-dir or --output-dir")
-    declared = {c.chapter_id: [p for p in declared_parameters(
-        notebook_dir / f"{c.chapter_id}.ipynb") if p not in BUILD_PARAMETERS]
-        for c in CHAPTERS}
+    declared = {nb.stem: [p for p in declared_parameters(nb) if p not in BUILD_PARAMETERS]
+                for nb in sorted(notebook_dir.glob("[0-9][0-9]_*.ipynb"))}
     unknown = sorted(set(parameters) - {p for ps in declared.values() for p in ps})
     if unknown:
         listing = "; ".join(f"{cid}: {', '.join(ps) if ps else '(none)'}"
@@ -530,13 +564,13 @@ def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
     notebook_out.parent.mkdir(parents=True, exist_ok=True)
     params = {"edition": report.edition.edition, "region": report.region.region_id,
               "data_dir": str(data_root), "output_dir": str(work),
-              **chapter_overrides(spec, options)}
+              **chapter_overrides(spec, options, report.region)}
     km = pool.acquire() if pool else None
     started = time.perf_counter()
     try:  # a pool kernel already runs in notebook_dir: no cwd=, which would os.chdir
         # the whole build process from this thread
         pm.execute_notebook(
-            str(options.notebook_dir / f"{spec.chapter_id}.ipynb"), str(notebook_out),
+            str(chapter_notebook(spec, report.region, options.notebook_dir)), str(notebook_out),
             parameters=params, kernel_name=KERNEL_NAME, progress_bar=False,
             execution_timeout=options.cell_timeout, start_timeout=options.startup_timeout,
             cwd=None if km else str(options.notebook_dir), log_output=False, km=km,
@@ -574,15 +608,16 @@ def run_chapter(spec: ChapterSpec, report: Report, options: BuildOptions,
     html_rel = f"chapters/{spec.chapter_id}.html"
     export_html(notebook_out, report.staging / html_rel,
                 f"{spec.chapter_id[:2]} {spec.title} – {report.region.name} "
-                f"{report.edition.edition}", options.show_code, chapter_nav())
+                f"{report.edition.edition}", options.show_code, chapter_nav(report.specs))
     files.append(html_rel)
     return files, time.perf_counter() - started
 
 
-def chapter_nav() -> list[tuple[str, str]]:
-    """Navigation links from a chapter page."""
+def chapter_nav(specs: list[ChapterSpec] | tuple[ChapterSpec, ...] = CHAPTERS
+                ) -> list[tuple[str, str]]:
+    """Navigation links from a chapter page to the report's other chapters."""
     return [("Innehåll", "../index.html")] + [
-        (f"{c.chapter_id[:2]} {c.title}", f"{c.chapter_id}.html") for c in CHAPTERS]
+        (f"{c.chapter_id[:2]} {c.title}", f"{c.chapter_id}.html") for c in specs]
 
 
 def _dependency_versions() -> dict[str, str]:
@@ -611,9 +646,10 @@ def write_manifest(report: Report, ds: Dataset, keys: dict[str, str],
         "municipalities": report.members,
         "data_years": list(report.edition.data_years),
         "parameters": {"show_code": options.show_code, "cell_timeout": options.cell_timeout,
-                       "overrides": {c.chapter_id: given for c in CHAPTERS
+                       "overrides": {c.chapter_id: given for c in report.specs
                                      if c.chapter_id in keys
-                                     and (given := chapter_overrides(c, options))}},
+                                     and (given := chapter_overrides(c, options,
+                                                                     report.region))}},
         "package_version": __version__,
         "package_fingerprint": package_fingerprint(),
         "dependencies": _dependency_versions(),
@@ -667,8 +703,8 @@ def plan_reports(config: Config, editions: list[int], regions: list[str], ds: Da
     for e in editions:
         for r in regions:
             edition, region = config.edition(e), config.region(r)
-            target = root / str(e) / r
-            staging = root / str(e) / f".staging-{r}"
+            target = root / str(e) / region.region_id
+            staging = root / str(e) / f".staging-{region.region_id}"
             reports.append(Report(edition, region, ds.registry.members(region), target, staging))
     return reports
 
@@ -687,6 +723,7 @@ def build(editions: list[int], regions: list[str], options: BuildOptions | None 
     for r in regions:
         config.region(r)
     check_parameters(options.parameters, options.notebook_dir)
+    check_notebooks([config.region(r) for r in regions], options.notebook_dir)
     data_root = existing_data_dir(options.data_dir)
     root = output_dir(options.output_root)
     root.mkdir(parents=True, exist_ok=True)
@@ -694,7 +731,7 @@ def build(editions: list[int], regions: list[str], options: BuildOptions | None 
     eds = [config.edition(e) for e in editions]
     ds = load_batch_dataset(eds, data_root, root / ".cache", log)
     cache_folder = root / ".cache" / f"dataset-{cache_key(ds.hashes, __version__)}"
-    reports = plan_reports(config, editions, regions, ds, root)
+    reports = in_shard(plan_reports(config, editions, regions, ds, root), options.shard)
     with _environ(**{ENV_CACHE: str(cache_folder), "JUPYTER_PATH": str(_kernel_spec_dir(root)),
                      ENV_CONFIG: str(config.path)}):
         return _build_reports(reports, ds, config, options, data_root, root)
@@ -724,17 +761,19 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
         tasks, keys, files, page_keys = [], {}, {}, {}
         for report in reports:
             previous = _previous_manifest(report.target)
-            for spec in CHAPTERS:
-                nb = options.notebook_dir / f"{spec.chapter_id}.ipynb"
+            for spec in report.specs:
+                nb = chapter_notebook(spec, report.region, options.notebook_dir)
                 keys[(report.target, spec.chapter_id)] = chapter_key(
                     spec, report, ds, nb, options.show_code, fingerprint,
-                    chapter_overrides(spec, options))
+                    chapter_overrides(spec, options, report.region))
             page_keys[report.target] = pages_key(
-                report, ds, [keys[(report.target, c.chapter_id)] for c in CHAPTERS], fingerprint)
+                report, ds, [keys[(report.target, c.chapter_id)] for c in report.specs],
+                fingerprint)
             if (not options.force and previous.get("pages_key") == page_keys[report.target]
                     and _unchanged(list(previous.get("outputs", {})), report.target,
                                    previous.get("outputs", {}))):
-                report.chapters = dict.fromkeys((c.chapter_id for c in CHAPTERS), "unchanged")
+                report.chapters = dict.fromkeys((c.chapter_id for c in report.specs),
+                                                "unchanged")
                 shutil.rmtree(report.target.with_name(report.target.name + ".failed"),
                               ignore_errors=True)
                 log(f"{report.edition.edition}/{report.region.region_id} unchanged "
@@ -742,7 +781,7 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
                 continue
             shutil.rmtree(report.staging, ignore_errors=True)
             report.staging.mkdir(parents=True)
-            for spec in CHAPTERS:
+            for spec in report.specs:
                 key = keys[(report.target, spec.chapter_id)]
                 if not options.force and _reuse(spec, key, report, previous):
                     report.chapters[spec.chapter_id] = "unchanged"
@@ -768,8 +807,7 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
         stop = threading.Event()
 
         def finish_in_order() -> list[Path]:
-            """Finish each report as soon as its chapters are done, in batch order (a
-            report's change page reads the previous edition's finished build), while
+            """Finish each report as soon as its chapters are done, in batch order, while
             later reports' chapters still run."""
             done = []
             for report in reports:
@@ -793,9 +831,9 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
                     continue
                 report_pages.write_report_pages(report, ds, config)
                 write_manifest(report, ds, {c.chapter_id: keys[(report.target, c.chapter_id)]
-                                            for c in CHAPTERS},
+                                            for c in report.specs},
                                {c.chapter_id: files[(report.target, c.chapter_id)]
-                                for c in CHAPTERS}, options, page_keys[report.target])
+                                for c in report.specs}, options, page_keys[report.target])
                 with swap_lock:  # an interruption either precedes the swap or waits for it
                     if stop.is_set():
                         break
@@ -821,7 +859,8 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
         executor.shutdown(wait=True)
         finisher.shutdown(wait=True)
         pool.shutdown()
-        report_pages.write_top_index(root, config)
+        if options.shard is None:  # shards leave the top index to ``kfsk index``
+            write_top_index(root, config)
     except BaseException:
         for report in reports:
             shutil.rmtree(report.staging, ignore_errors=True)

@@ -63,22 +63,25 @@ def moved_most(rec: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
     return out.loc[order].reset_index(drop=True)
 
 
-def source_revisions(previous_root: Path, rec: pd.DataFrame, hashes: dict[str, str]
+def source_revisions(previous_build: Path, rec: pd.DataFrame, hashes: dict[str, str]
                      ) -> tuple[str, pd.DataFrame | None]:
-    """Values for the same municipality and year that differ from an earlier build of E-1.
+    """Values for the same municipality and year that differ from the previous build of
+    this same report (``previous_build`` = its folder), never from another report, so that
+    what a report writes does not depend on which other reports are in the output folder.
 
     Only when that build's manifest recorded other input hashes; returns a note and
     the differing rows (``value_previous_build``, ``value_this_build``).
     """
-    manifest = previous_root / "manifest.json"
-    table = previous_root / "tables" / "reception_municipality.csv"
+    manifest = previous_build / "manifest.json"
+    table = previous_build / "tables" / "reception_municipality.csv"
     if not manifest.is_file() or not table.is_file():
-        return "Föregående utgåva är inte byggd här; inga jämförelser mellan byggen.", None
+        return ("Rapporten har inte byggts tidigare i den här mappen; det finns inget "
+                "tidigare bygge att jämföra källvärdena med."), None
     old_hashes = json.loads(manifest.read_text()).get("inputs", {})
     changed = sorted(k for k in set(old_hashes) | set(hashes)
                      if old_hashes.get(k) != hashes.get(k))
     if not changed:
-        return ("Föregående utgåva byggdes från samma underlag (samma hashvärden); "
+        return ("Förra bygget av rapporten använde samma underlag (samma hashvärden); "
                 "inga källrevisioner."), None
     old = pd.read_csv(table, dtype={"municipality_id": "string"})
     merged = old.merge(rec, on=["municipality_id", "year"], suffixes=("_previous_build",
@@ -93,7 +96,7 @@ def source_revisions(previous_root: Path, rec: pd.DataFrame, hashes: dict[str, s
                          "year": r["year"], "quantity": col,
                          "value_previous_build": r[f"{col}_previous_build"],
                          "value_this_build": r[f"{col}_this_build"]})
-    note = ("Föregående utgåva byggdes från andra underlag (ändrade filer: "
+    note = ("Förra bygget av rapporten använde andra underlag (ändrade filer: "
             + ", ".join(changed) + ").")
     return note, pd.DataFrame(rows, columns=["municipality_id", "municipality_name", "year",
                                              "quantity", "value_previous_build",
@@ -212,7 +215,7 @@ def _first_edition(report, ds) -> Path:
     return _write_page(report, body, disagree, links)
 
 
-def write_changes(report, ds, root: Path, previous_edition: bool = True) -> Path | None:
+def write_changes(report, ds, previous_edition: bool = True) -> Path | None:
     """Write ``changes.html`` and ``tables/changes_*.csv`` into the report's staging folder.
 
     ``previous_edition``: whether edition E-1 exists in the configuration; without one the
@@ -227,7 +230,7 @@ def write_changes(report, ds, root: Path, previous_edition: bool = True) -> Path
     ranks = rank_changes(rec, prev_year, new_year)
     ranked = ranks[ranks["rank_change"].fillna(0) != 0].sort_values(
         "rank_change", key=lambda s: s.abs(), ascending=False)
-    note, revisions = source_revisions(root / str(e.edition - 1) / r.region_id, rec, ds.hashes)
+    note, revisions = source_revisions(report.target, rec, ds.hashes)
     disagree = source_disagreements(ds, report.members, years)
     write_csv(moved, staging / "tables" / "changes_received_per_1000.csv")
     write_csv(ranks, staging / "tables" / "changes_rank.csv")
@@ -262,7 +265,7 @@ def write_changes(report, ds, root: Path, previous_edition: bool = True) -> Path
                                                          "year_to"]), {"rank_change": 0}),
                     catalogue.table_entry("changes_rank").title, links=links, labels=labels)
          if not ranked.empty else "<p>Ingen ändring.</p>"),
-        "<h2>Källrevisioner mot ett tidigare bygge</h2>", f"<p>{html.escape(note)}</p>",
+        "<h2>Källrevisioner sedan förra bygget</h2>", f"<p>{html.escape(note)}</p>",
     ]
     if revisions is not None:
         write_csv(revisions, staging / "tables" / "changes_source_revisions.csv")

@@ -19,6 +19,15 @@ EXIT_DATA, EXIT_CONFIG, EXIT_BUILD, EXIT_CHECK = 2, 3, 4, 5
 CHECKED_REPORT = (2018, "skane")  # the only report whose printed numbers are recorded
 
 
+def _shard(text: str) -> tuple[int, int]:
+    from kfsk_research.shards import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=from_cwd, default=None,
                    help="data directory, relative to the current directory (default: "
@@ -48,11 +57,19 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--cell-timeout", type=int, default=None, help="seconds per notebook cell")
     b.add_argument("--notebook-dir", type=from_cwd, default=None,
                    help="chapter notebooks to run (default: the project's notebooks/)")
+    b.add_argument("--shard", type=_shard, default=None, metavar="I/N",
+                   help="build every N-th report of the batch, starting at report I (stable "
+                   "order); run 'kfsk index' when all shards are done")
     b.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                    metavar=("NAME", "VALUE"),
                    help="pass a parameter to every chapter that declares it, e.g. "
                         "-p employed_share 0.5 (recorded in manifest.json, part of the cache "
                         "key); an unknown name lists the chapters' parameters")
+
+    x = sub.add_parser("index", help="write the top index.html from the reports present")
+    x.add_argument("--output-dir", type=from_cwd, default=None,
+                   help="output root holding <edition>/<region>/ (default: "
+                   "$KFSK_OUTPUT_DIR, else the project's outputs/)")
 
     v = sub.add_parser("validate", help="check every input file; one line per problem")
     _add_data_dir(v)
@@ -106,12 +123,14 @@ def cmd_list(args) -> int:
 
     config = load_config()
     print(f"configuration: {config.path}")
-    print("regions:")
+    print("regions (id, display name, members, chapters; --region takes either):")
     for rid, r in sorted(config.regions.items()):
-        what = (f"counties {', '.join(r.counties)}" if r.counties
+        what = (f"counties {', '.join(r.counties)}" if len(r.counties) <= 3
+                else f"{len(r.counties)} counties" if r.counties
                 else f"{len(r.municipalities)} municipalities")
         default = " (default)" if rid == config.default_region else ""
-        print(f"  {rid:<20} {r.name} – {what}{default}")
+        chapters = " ".join(c[:2] for c in r.chapters)
+        print(f"  {rid:<20} {r.name:<20} {what}; chapters {chapters}{default}")
     print("editions:")
     for e in sorted(config.editions.values(), key=lambda e: e.edition):
         default = " (default)" if e.edition == config.default_edition else ""
@@ -192,21 +211,43 @@ def cmd_build(args) -> int:
     regions = config.select_regions(args.region)
     _fetch_missing([config.edition(e) for e in editions], args)
     options = BuildOptions(data_dir=args.data_dir, output_root=args.output_dir,
-                           show_code=args.show_code, jobs=args.jobs, force=args.force)
+                           show_code=args.show_code, jobs=args.jobs, force=args.force,
+                           shard=args.shard)
     if args.cell_timeout:
         options.cell_timeout = args.cell_timeout
     if args.notebook_dir:
         options.notebook_dir = args.notebook_dir.resolve()
     options.parameters = {name: parameter_value(value) for name, value in args.parameter}
     started = time.perf_counter()
-    print(f"building {len(editions) * len(regions)} report(s): editions "
+    total = len(editions) * len(regions)
+    part = (f" (shard {args.shard[0]}/{args.shard[1]}: "
+            f"{len(range(args.shard[0] - 1, total, args.shard[1]))} of them)"
+            if args.shard else "")
+    print(f"building {total} report(s){part}: editions "
           f"{', '.join(map(str, editions))}; regions {', '.join(regions)}", flush=True)
     built = build(editions, regions, options, config)
     for index in built:
         print(f"wrote {index}")
-    if len(built) > 1:
+    if args.shard:
+        print("the top index is left to 'kfsk index' once every shard is done")
+    elif len(built) > 1:
         print(f"wrote {index.parents[2] / 'index.html'}")
     print(f"finished in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_index(args) -> int:
+    """Write the top ``index.html`` from the reports present in the output folder."""
+    from kfsk_research.editions import load_config
+    from kfsk_research.paths import output_dir
+    from kfsk_research.top_index import built_reports, write_top_index
+
+    root = output_dir(args.output_dir)
+    if not root.is_dir():
+        raise ConfigError(f"{root}: output folder does not exist")
+    path = write_top_index(root, load_config())
+    n = sum(len(e) for e in built_reports(root).values())
+    print(f"wrote {path} ({n} report(s))")
     return 0
 
 
@@ -245,7 +286,7 @@ def cmd_fetch(args) -> int:
 
 
 COMMANDS = {"build": cmd_build, "validate": cmd_validate, "list": cmd_list, "check": cmd_check,
-            "fetch": cmd_fetch}
+            "fetch": cmd_fetch, "index": cmd_index}
 
 
 def _exit_now(code: int) -> None:

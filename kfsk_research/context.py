@@ -952,13 +952,14 @@ class Chapter:
 
     def edition_scope(self) -> None:
         """What this edition and region recompute and what they take from the 2018 report
-        (chapters that read data vs chapters that retell the report, from ``CHAPTERS``)."""
-        from kfsk_research.chapters import CHAPTERS
+        (the region's chapters that read data vs those that retell the report)."""
+        from kfsk_research.chapters import chapter_spec
 
         e, name = self.edition, html.escape(self.region.name)
         years = f"{e.data_years[0]}–{e.last_year}"
-        computed = _chapter_list([int(c.number) for c in CHAPTERS if c.reads_data])
-        retold = _chapter_list([int(c.number) for c in CHAPTERS if not c.reads_data])
+        specs = [chapter_spec(c) for c in self.region.chapters]
+        computed = _chapter_list([int(c.number) for c in specs if c.reads_data])
+        retold = _chapter_list([int(c.number) for c in specs if not c.reads_data])
         if self.is_original:
             text = (f"Utgåva {e.edition} för {name} motsvarar originalrapporten: "
                     f"kapitel {computed} räknas fram ur de öppna källorna (Kolada, "

@@ -175,11 +175,11 @@ def write_report_pages(report, ds, config: Config) -> None:
     from kfsk_research.summary import write_summary
 
     write_profiles(report, ds, staging / "municipalities")
-    write_changes(report, ds, report.target.parents[1],
-                  previous_edition=e.edition - 1 in config.editions)
+    write_changes(report, ds, previous_edition=e.edition - 1 in config.editions)
     write_summary(report, ds, is_check_report(report))
     chapters = [(f"{c.chapter_id[:2]} {c.title}", f"chapters/{c.chapter_id}.html")
-                for c in CHAPTERS if (staging / "chapters" / f"{c.chapter_id}.html").is_file()]
+                for c in CHAPTERS if c.chapter_id in r.chapters
+                and (staging / "chapters" / f"{c.chapter_id}.html").is_file()]
     profiles = sorted((staging / "municipalities").glob("*.html"))
     names = dict(zip(ds.registry.municipalities["municipality_id"],
                      ds.registry.municipalities["municipality_name"], strict=True))
@@ -213,37 +213,6 @@ def write_report_pages(report, ds, config: Config) -> None:
     nav = [("Alla utgåvor", "../../index.html"), ("Sammanfattning", "summary.html")]
     (staging / "index.html").write_text(
         page(f"Tillgång eller belastning? {r.name} {e.edition}", body, nav), encoding="utf-8")
-
-
-def write_top_index(root: Path, config: Config) -> Path:
-    """``<root>/index.html`` linking every built edition and region found under ``root``."""
-    rows = []
-    for e in sorted(config.editions):
-        cells = []
-        for rid in sorted(config.regions):
-            index = root / str(e) / rid / "index.html"
-            name = html.escape(config.regions[rid].name)
-            cells.append(f'<td><a href="{e}/{rid}/index.html">{name}</a></td>' if index.is_file()
-                         else "<td>inte byggd</td>")
-        rows.append(f"<tr><th>{e}</th>{''.join(cells)}</tr>")
-    head = "".join(f"<th>{html.escape(config.regions[r].name)}</th>"
-                   for r in sorted(config.regions))
-    check = root / CHECK_REPORT[0] / CHECK_REPORT[1] / "check.html"
-    check_html = ("<h2>Kontroll mot originalrapporten</h2>"
-                  + ('<p><a href="2018/skane/check.html">Kontroll mot rapporten 2018</a>: '
-                     "originalrapportens tryckta tal omräknade från källorna (i rapporten "
-                     "för Skåne, utgåva 2018).</p>" if check.is_file() else
-                     "<p>Kontrollen av originalrapportens tryckta tal hör till rapporten för "
-                     "Skåne, utgåva 2018, som inte är byggd här.</p>"))
-    body = ("<h1>Tillgång eller belastning? – alla utgåvor</h1><p>Rapporterna per utgåva "
-            "(år) och region; en länk för varje byggd rapport.</p>"
-            f"<div class=\"table-wrap\"><table><thead><tr><th>Utgåva</th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>{check_html}")
-    path = root / "index.html"
-    tmp = path.with_name(".index.html.tmp")
-    tmp.write_text(page("Tillgång eller belastning? – alla utgåvor", body), encoding="utf-8")
-    tmp.replace(path)
-    return path
 
 
 COUNT_UNITS = ("persons", "applications", "respondents", "count")
