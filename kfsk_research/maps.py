@@ -61,6 +61,13 @@ MISSING_LABEL = "Uppgift saknas"
 MISSING_HATCH = "///"
 MISSING_FACE = "#f0f0f0"
 NOTE_FACE = "#d9d9d9"
+# What a municipality is on the map besides a class index: a gap, or a note (e.g. "Inget
+# kommuntal", a value of its own).
+MISSING = "missing"
+NOTED = "noted"
+# A map of more municipalities than this gets no names (not legible at the drawn scale).
+MAX_LABELLED = 50
+COUNTY_EDGE = "#444444"
 
 
 def _fmt(x: float) -> str:
@@ -92,8 +99,10 @@ def class_labels(indicator: str) -> list[str]:
 
 def classify(values: pd.Series, indicator: str) -> pd.Series:
     """Class index (0-based, Int64) of each value under the indicator's fixed bins;
-    missing values stay missing. Uses :class:`mapclassify.UserDefined`."""
-    import mapclassify
+    missing values stay missing. Upper bounds are inclusive, as in
+    :class:`mapclassify.UserDefined` (not imported: it pulls in scipy and scikit-learn,
+    seconds per kernel)."""
+    import numpy as np
 
     bins = list(BINS[indicator])
     out = pd.Series(pd.NA, index=values.index, dtype="Int64")
@@ -102,8 +111,9 @@ def classify(values: pd.Series, indicator: str) -> pd.Series:
         upper = [b for b in bins if not math.isinf(b)]
         if math.isinf(bins[-1]):
             upper.append(max(float(present.max()), upper[-1]) + 1.0)
-        classes = mapclassify.UserDefined(present.to_numpy(), upper, lowest=0.0)
-        out.loc[present.index] = classes.yb.astype("int64")
+        # class i holds upper[i-1] < x <= upper[i]
+        out.loc[present.index] = np.searchsorted(np.asarray(upper), present.to_numpy(),
+                                                  side="left").astype("int64")
     return out
 
 
@@ -115,6 +125,23 @@ def colours(indicator: str) -> list[tuple[float, float, float, float]]:
     cmap = colormaps[PALETTES[indicator]]
     low = 0.05 if indicator in DIVERGING else 0.15  # diverging: the middle class is white
     return [cmap(x) for x in np.linspace(low, 0.95, n)]
+
+
+def hex_colour(rgba: tuple[float, ...]) -> str:
+    """``(r, g, b, a)`` in 0–1 as ``#rrggbb``."""
+    return "#" + "".join(f"{round(c * 255):02x}" for c in rgba[:3])
+
+
+def map_classes(frame: pd.DataFrame, value: str, indicator: str,
+                note: str | None = None) -> list:
+    """Per row of ``frame``: the class index of its value, :data:`NOTED` when it has no
+    value but a non-empty ``note`` column, else :data:`MISSING` (the gap rule of
+    :func:`choropleth`, shared by the PNG and the SVG maps)."""
+    classes = classify(frame[value], indicator)
+    notes = (frame[note].fillna("").astype(str).ne("") if note
+             else pd.Series(False, index=frame.index))
+    return [int(c) if not pd.isna(c) else (NOTED if n else MISSING)
+            for c, n in zip(classes, notes, strict=True)]
 
 
 @dataclass
@@ -216,12 +243,10 @@ def choropleth(
     fig = plt.figure(figsize=(width, height))
     top, bottom = 1 - 0.55 / height, 0.35 / height
     ax = fig.add_axes((0.01, bottom, map_share, top - bottom))
-    blank = shapes["class"].isna()
-    if note:
-        noted = blank & shapes[note].fillna("").astype(str).ne("")
-    else:
-        noted = pd.Series(False, index=shapes.index)
-    missing = shapes[blank & ~noted]
+    kinds = pd.Series(map_classes(shapes, value, indicator, note), index=shapes.index,
+                      dtype=object)
+    noted = kinds.eq(NOTED)
+    missing = shapes[kinds.eq(MISSING)]
     for i, colour in enumerate(palette):
         part = shapes[shapes["class"] == i]
         if not part.empty:
@@ -232,6 +257,10 @@ def choropleth(
     if not missing.empty:
         missing.plot(ax=ax, facecolor=MISSING_FACE, edgecolor="#777777", hatch=MISSING_HATCH,
                      linewidth=0.6, gid="missing")
+    counties = shapes.assign(_county=shapes["municipality_id"].astype(str).str[:2])
+    if counties["_county"].nunique() > 1:  # a region across counties: county borders on top
+        counties.dissolve(by="_county").boundary.plot(ax=ax, color=COUNTY_EDGE, linewidth=1.1,
+                                                      gid="counties")
     ax.set_axis_off()
     ax.set_aspect("equal")
     ax.set_xlim(x0, x1)

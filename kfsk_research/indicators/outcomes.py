@@ -36,15 +36,16 @@ def poisson_rate_ci(df: pd.DataFrame, count: str, denominator: str, column: str,
     upper = χ²(0.975; 2k+2)/2, both divided by the denominator (lower = 0 for k = 0).
     Missing where the count or the denominator is missing or the denominator ≤ 0.
     """
-    from scipy.stats import chi2
+    from scipy.special import gammaincinv  # χ²(q; 2k)/2 = P⁻¹(k, q); scipy.stats costs ~2 s
+
 
     out = df.copy()
     k = out[count].astype("float64")
     n = out[denominator].astype("float64")
     valid = k.notna() & n.gt(0)
     kk = k.where(valid, 0.0).to_numpy()
-    low = np.where(kk > 0, chi2.ppf(0.025, 2 * np.maximum(kk, 1e-300)) / 2, 0.0)
-    high = chi2.ppf(0.975, 2 * kk + 2) / 2
+    low = np.where(kk > 0, gammaincinv(np.maximum(kk, 1e-300), 0.025), 0.0)
+    high = gammaincinv(kk + 1, 0.975)
     nn = n.where(valid, 1.0).to_numpy()
     out[f"{column}_ci_low"] = pd.Series(np.where(valid, low / nn * per, np.nan), index=out.index)
     out[f"{column}_ci_high"] = pd.Series(np.where(valid, high / nn * per, np.nan),
