@@ -8,15 +8,20 @@ prefix with ``{year}`` filled in. Used by the index page, the summary and the ch
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A table's or figure's title and caption (Swedish)."""
+    """A table's or figure's title and caption (Swedish); ``sources``: what it shows
+    comes from (Kolada KPI ids, input files relative to the data directory, ``"report"`` for
+    the 2018 report; see :mod:`kfsk_research.citation`); ``table``: for a figure, the
+    table whose CSV holds the values it draws (``None`` where there is none)."""
 
     title: str
     caption: str
+    sources: tuple[str, ...] = ()
+    table: str | None = None
 
 
 _KOLADA = "Källa: Kolada (RKA)"
@@ -228,6 +233,72 @@ FIGURES: dict[str, Entry] = {
         "utgåvans sista dataår, för kommuner med uppgift båda åren. " + _KOLADA + "."),
 }
 
+_MV_QUOTA = "migrationsverket/anvisningar_kommuntal_2018.csv"
+_REPORT = "report"
+_ESTABLISHMENT = ("N00960", "N00961", "N00962", "N00963", "N00964", "N00973")
+_SCENARIO = ("N00964", "N00971", "N00973", "N00991", "N31806", "N02994")
+# where each table's values come from (the keys of kfsk_research.citation)
+_TABLE_SOURCES: dict[str, tuple[str, ...]] = {
+    "reception_municipality": ("N01986", "N01987", "N01951"),
+    "reception_county": ("N01986", "N01951"),
+    "reception_24m_region": ("N01986", "N01951"),
+    "quota_vs_received": (_MV_QUOTA, "N01986"),
+    "received_after_assignment": ("N01986", "N01987"),
+    "establishment_gender": _ESTABLISHMENT,
+    "establishment_gender_balance": ("N00960",),
+    "establishment_gaps": _ESTABLISHMENT,
+    "survey_respondents": (_REPORT,),
+    "bakgrund_nyckeltal": (_REPORT,),
+    "report_af_etablering": (_REPORT,),
+    "regionalt_arbete_nyckeltal": (_REPORT,),
+    "survey_oversikt": (_REPORT,),
+    "goda_exempel_nyckeltal": (_REPORT,),
+    "check": (_REPORT, "N00960", "N00964", "N00973", "N01986", "N01951", _MV_QUOTA),
+    "changes_received_per_1000": ("N01986", "N01951"),
+    "changes_rank": ("N01986", "N01951"),
+    "changes_source_disagreements": ("N01986", "migrationsverket/kommunmottagna_2018.csv"),
+    "employment_refugees": ("N00700", "N02994", "N02995", "N00712", "N00703"),
+    "expected_vs_actual": ("N00700", "N00485", "N00486"),
+    "costs_reception": ("N00702", "N31806", "U31001", "N40007", "N40010", "N40014",
+                        "N01951"),
+    "reception_vs_employment": ("N01986", "N01951", "N00700"),
+    "scenario_inputs": _SCENARIO,
+    "scenario_parameters": _SCENARIO,
+    "scenario_cost": _SCENARIO,
+    "scenario_vs_outcome": (*_SCENARIO, "U31001", "N01951", "N00702"),
+}
+# each figure: the table behind it (None: none is written) and the sources it draws
+_FIGURE_SOURCES: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "fig1_establishment_participants": ("establishment_gender", ("N00960",)),
+    "fig2_establishment_education": ("establishment_gender",
+                                     ("N00960", "N00961", "N00962", "N00963")),
+    "fig3_establishment_exits": ("establishment_gender", ("N00964", "N00973")),
+    "fig4_county_reception": ("reception_county", ("N01986", "N01951")),
+    "map_received_per_1000": ("reception_municipality", ("N01986", "N01951")),
+    "map_quota_ratio": ("quota_vs_received", (_MV_QUOTA, "N01986")),
+    "map_survey_respondents": ("survey_respondents", (_REPORT,)),
+    "survey_strategi": (None, (_REPORT,)),
+    "yrkes_sfi_ansokningar_kon": (None, (_REPORT,)),
+    "outcome_employment_trend": ("employment_refugees", ("N00700",)),
+    "map_refugees_employed_pct": ("employment_refugees", ("N00700",)),
+    "map_refugees_employed_deviation_pct": ("expected_vs_actual", ("N00486",)),
+    "outcome_trend_reception_net_cost_per_inhabitant_sek": ("costs_reception",
+                                                            ("N40010", "N01951")),
+    "outcome_trend_reception_cost_per_inhabitant_sek": ("costs_reception",
+                                                        ("N40007", "N01951")),
+    "outcome_trend_economic_assistance_per_inhabitant_sek": ("costs_reception",
+                                                             ("U31001", "N01951")),
+    "outcome_trend_assistance_share_of_income_pct": ("costs_reception", ("N00702",)),
+    "outcome_reception_vs_employment": ("reception_vs_employment",
+                                        ("N01986", "N01951", "N00700")),
+    "outcome_received_wave_per_1000": ("reception_vs_employment", ("N01986", "N01951")),
+    "scenario_cost": ("scenario_cost", _SCENARIO),
+    "scenario_vs_outcome": ("scenario_vs_outcome", (*_SCENARIO, "U31001", "N01951")),
+}
+TABLES = {k: replace(e, sources=_TABLE_SOURCES.get(k, ())) for k, e in TABLES.items()}
+FIGURES = {k: replace(e, table=_FIGURE_SOURCES[k][0], sources=_FIGURE_SOURCES[k][1])
+           if k in _FIGURE_SOURCES else e for k, e in FIGURES.items()}
+
 _YEAR = re.compile(r"^(?P<prefix>.+)_(?P<year>(19|20)\d\d)$")
 
 
@@ -237,7 +308,8 @@ def _lookup(registry: dict[str, Entry], item_id: str) -> Entry:
     m = _YEAR.match(item_id)
     if m and m["prefix"] in registry:
         e = registry[m["prefix"]]
-        return Entry(e.title.format(year=m["year"]), e.caption.format(year=m["year"]))
+        return replace(e, title=e.title.format(year=m["year"]),
+                       caption=e.caption.format(year=m["year"]))
     raise KeyError(f"no Swedish title for '{item_id}'; add it to kfsk_research/catalogue.py")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kfsk_research import facts, figures, paths, tables
+from kfsk_research import catalogue, citation, facts, figures, paths, tables
 from kfsk_research.chapters import chapter_spec
 from kfsk_research.dataset import ENV_CACHE, Dataset, load_cached, load_dataset
 from kfsk_research.editions import load_config
@@ -139,7 +139,8 @@ def header_label(column: str, labels: dict[str, str] | None = None) -> str:
 
 def html_table(frame: pd.DataFrame, caption: str = "", links: dict[str, str] | None = None,
                decimals: int = 1, *, labels: dict[str, str] | None = None,
-               formats: dict[str, str] | None = None, csv: str | None = None) -> str:
+               formats: dict[str, str] | None = None, csv: str | None = None,
+               footer: str | None = None) -> str:
     """An escaped HTML table in a scroll container (``div.table-wrap``).
 
     Headers are the Swedish labels of :mod:`kfsk_research.fields` (``labels`` overrides;
@@ -150,7 +151,8 @@ def html_table(frame: pd.DataFrame, caption: str = "", links: dict[str, str] | N
     missing values are shown as ``–``; ``gender`` codes as Totalt/Kvinnor/Män. ``links``:
     optional links per first-column value (already-escaped hrefs). ``csv``: the id of the
     table file the rows come from (``tables/<csv>.csv``, linked under the table from a
-    chapter page and named in ``data-csv``).
+    chapter page and named in ``data-csv``). ``footer``: HTML under the table in place of
+    that link (a chapter's download line and citation, :meth:`Chapter.table_footer`).
     """
     columns = [str(c) for c in frame.columns]
     specs = []
@@ -177,6 +179,8 @@ def html_table(frame: pd.DataFrame, caption: str = "", links: dict[str, str] | N
     attr_csv = f' data-csv="tables/{html.escape(csv)}.csv"' if csv else ""
     link = (f'<p class="table-data">Data: <a href="../tables/{html.escape(csv)}.csv">'
             f"<code>{html.escape(csv)}.csv</code></a></p>" if csv else "")
+    if footer is not None:
+        link = footer
     return (f'<div class="table-wrap"{attr_csv}><table class="kfsk-table">{cap}<thead><tr>'
             f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{link}")
 
@@ -223,11 +227,35 @@ class Chapter:
     # -- output ----------------------------------------------------------------------------
     def table(self, table_id: str, frame: pd.DataFrame, caption: str = "",
               show: bool = True, links: dict[str, str] | None = None) -> None:
-        """Write ``tables/<table_id>.csv`` and show the table (escaped HTML)."""
+        """Write ``tables/<table_id>.csv`` and show the table (escaped HTML) with its
+        download line and citation (:meth:`table_footer`)."""
         write_csv(frame, self.out / "tables" / f"{table_id}.csv")
         self.tables[table_id] = frame
         if show:
-            _html(html_table(frame, caption, links, csv=table_id))
+            _html(html_table(frame, caption, links, csv=table_id,
+                             footer=self.table_footer(table_id)))
+
+    def citation(self, sources, report_locator: str = "") -> str:
+        """The citation (plain text) of ``sources`` (keys of :mod:`kfsk_research.citation`)
+        that the data directory holds, with their retrieval dates from its
+        ``kolada/provenance.json``, this edition and region and the package version."""
+        if "_dates" not in self.__dict__:
+            self.__dict__["_dates"] = citation.retrieval_dates(self.ds.data_dir)
+        have = [s for s in sources if (i := citation.source_input(s)) is None
+                or (self.ds.data_dir / i).is_file()]
+        return citation.citation_sv(have, self.__dict__["_dates"], self.edition.edition,
+                                    self.region.name, report_locator=report_locator)
+
+    def table_footer(self, table_id: str, pages=(), lead: str = "Ladda ner") -> str:
+        """The block under a table on a chapter page: ``Ladda ner: data (CSV)`` and the
+        citation of the table's sources (from the catalogue; ``pages`` of the 2018 report
+        for facts)."""
+        try:
+            sources = catalogue.table_entry(table_id).sources
+        except KeyError:
+            sources = ()
+        return citation.footer_html(citation.downloads_html(csv=table_id, lead=lead),
+                                    self.citation(sources, citation.pages_sv(pages)))
 
     def figure(self, figure_id: str, fig, alt: str | None = None,
                inline: str | None = None) -> None:
@@ -251,16 +279,43 @@ class Chapter:
         figures.save_svg(fig, self.out / "figures" / f"{figure_id}.svg")
         path = figures.save_png(fig, self.out / "figures" / f"{figure_id}.png")
         data = base64.b64encode(path.read_bytes()).decode("ascii")
-        caption = html.escape(title) + (f'<br><span class="source">{html.escape(source)}'
-                                        "</span>" if source else "")
+        caption = (html.escape(title) + '<br><span class="downloads">'
+                   f"{self._figure_downloads(figure_id)}</span><br>"
+                   f'<span class="source">{html.escape(self._figure_citation(figure_id, source))}'
+                   "</span>")
         # div.fig-wrap keeps the image readable on narrow screens (min-width, scrolls
         # sideways like a table); the link opens the full-size PNG
         body = inline if inline is not None else (
             f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}" '
             f'title="{html.escape(title)}">')
         _html(f'<figure class="kfsk-figure"><div class="fig-wrap">{body}</div>'
-              f'<figcaption>{caption} <a href="../figures/{figure_id}.png">Figuren i full '
-              "storlek (PNG)</a></figcaption></figure>")
+              f"<figcaption>{caption}</figcaption></figure>")
+
+    def _figure_downloads(self, figure_id: str) -> str:
+        """``Ladda ner: data (CSV) · bild (PNG) · bild (SVG)``; the CSV is the table the
+        catalogue names behind the figure, where this chapter has written it."""
+        try:
+            table = catalogue.figure_entry(figure_id).table
+        except KeyError:
+            table = None
+        if table and not (self.out / "tables" / f"{table}.csv").is_file():
+            table = None
+        return citation.downloads_html(csv=table, png=figure_id, svg=figure_id)
+
+    def _figure_citation(self, figure_id: str, source: str) -> str:
+        """The figure's citation from the catalogue's sources (the 2018 report with the
+        pages or chapter of the figure's own source line); an uncatalogued figure keeps
+        its own source line with the processing note."""
+        try:
+            sources = catalogue.figure_entry(figure_id).sources
+        except KeyError:
+            sources = ()
+        if not sources:
+            return ((source + "; ") if source else "Källa: ") + citation.processing_sv(
+                self.edition.edition, self.region.name)
+        locator = (source.removeprefix(SOURCE_REPORT) if source.startswith(SOURCE_REPORT)
+                   else "")
+        return self.citation(sources, locator)
 
     def md(self, text: str, **values) -> None:
         """Render Markdown; ``{fact:ID}``, ``{number:ID}``, ``{ref:ID}`` and ``{value:NAME}``
@@ -356,7 +411,8 @@ class Chapter:
         out = rows[["fact_id", "label", "value", "unit", "year", "section", "page", "note"]]
         write_csv(out, self.out / "tables" / f"{table_id}.csv")
         self.tables[table_id] = out
-        _html(html_table(facts.display_table(rows), caption, csv=table_id))
+        _html(html_table(facts.display_table(rows), caption, csv=table_id,
+                         footer=self.table_footer(table_id, rows["page"].dropna())))
 
     def facts_bar(self, group: str, figure_id: str, title: str) -> None:
         """Horizontal bars of a group of report facts (with a source line)."""
@@ -410,7 +466,8 @@ class Chapter:
         shown = frame.drop(columns=["participants_reported", "exits_work_or_studies_reported"])
         _html(html_table(shown, f"{self.programme().capitalize()} i {self.region.name} per år "
                                 "och kön (– = minst en kommun saknar uppgift, se kolumnen "
-                                "Kommuner utan värde)", csv="establishment_gender"))
+                                "Kommuner utan värde)", csv="establishment_gender",
+                         footer=self.table_footer("establishment_gender")))
         _markdown(self.establishment_text())
 
     def establishment_text(self) -> str:
@@ -610,7 +667,8 @@ class Chapter:
         _html(html_table(wide, "Mottagna senaste 24 mån per 1 000 invånare, kommunsnitt per "
                                "län (– = minst en kommun i länet saknar uppgift)",
                          formats={str(y): "received_24m_per_1000" for y in years},
-                         csv="reception_county"))
+                         csv="reception_county",
+                         footer=self.table_footer("reception_county")))
         _markdown(self.county_text(last, counties))
 
     def county_text(self, last: pd.DataFrame, counties: set[str]) -> str:
@@ -712,7 +770,8 @@ class Chapter:
         _html(html_table(wide, "Mottagna under året per 1 000 invånare (invånare 31/12 året "
                                "före; – = uppgift saknas)", links=links,
                          formats={str(y): "received_per_1000" for y in years},
-                         csv="reception_municipality"))
+                         csv="reception_municipality",
+                         footer=self.table_footer("reception_municipality")))
 
     def reception_text(self) -> None:
         """The region's received and rate in the last year, and the highest member, with
@@ -804,7 +863,8 @@ class Chapter:
                              labels={"area_id": "Kod", "received": "Mottagna",
                                      "received_on_assignment": "Efter anvisning",
                                      "source": "Källa"},
-                             csv="quota_vs_received"))
+                             csv="quota_vs_received",
+                         footer=self.table_footer("quota_vs_received")))
         if not has_2018:
             return
         rows = frame[frame["year"] == 2018]

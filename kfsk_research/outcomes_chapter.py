@@ -57,12 +57,6 @@ def _mkr_cell(frame: pd.DataFrame, columns) -> pd.DataFrame:
 MKR_FORMAT = "received_per_1000"
 
 
-def _download(table_id: str) -> str:
-    """The link under a table to its full CSV file."""
-    return (f'<p class="table-data"><a href="../tables/{html.escape(table_id)}.csv">'
-            "Ladda ner tabellen (CSV)</a></p>")
-
-
 def _nowrap_names(frame: pd.DataFrame, column: str = "municipality_name") -> pd.DataFrame:
     """Names with no-break spaces, so that "Östra Göinge" stays on one line in a narrow
     first column."""
@@ -154,7 +148,7 @@ class OutcomesChapter(Chapter):
                          "(kommunsnitt) och riket (Koladas rad 0000), alla och de med 4–6 års "
                          "vistelsetid (– = uppgift saknas; riket saknas de år Kolada inte har "
                          "rikets värde)"))
-        _html(_download("employment_refugees"))
+        _html(self.table_footer("employment_refugees"))
         region_last = self._at(frame, "region", last, "refugees_employed_pct")
         sweden_last = self._at(frame, "riket", last, "refugees_employed_pct")
         members = frame[(frame["level"] == "kommun") & (frame["year"] == last)].dropna(
@@ -230,7 +224,7 @@ class OutcomesChapter(Chapter):
                          f"Störst avvikelse uppåt och nedåt från förväntat värde, {last} "
                          "(procent och procentenheter; alla kommuner och år finns i tabellens "
                          "CSV-fil)"))
-        _html(_download("expected_vs_actual"))
+        _html(self.table_footer("expected_vs_actual"))
         region_dev = self._at(frame, "region", last, "refugees_employed_deviation_pct")
         self.values.update({
             "expected_above": count_sv(len(above), "kommun", "kommuner"),
@@ -286,7 +280,7 @@ class OutcomesChapter(Chapter):
                          "visas regionens värde inte: ett snitt över bara en del av kommunerna "
                          "vore inte regionens)",
                          labels={"municipality_name": "Område", **miss_cols}))
-        _html(_download("costs_reception"))
+        _html(self.table_footer("costs_reception"))
         _markdown(self._cost_gaps_text(frame) + self._sweden_break_text(frame))
         last = self.edition.last_year
         at = lambda level, col: self._at(frame, level, last, col)  # noqa: E731
@@ -405,7 +399,7 @@ class OutcomesChapter(Chapter):
             shown[c] = shown[c].round(1)
         _html(html_table(_nowrap_names(shown), f"Mottagna 2015–2017 per 1\u00a0000 invånare i "
                          f"{self.region.name} med 95 % Poissonintervall (– = något år saknas)"))
-        _html(_download("reception_vs_employment"))
+        _html(self.table_footer("reception_vs_employment"))
         wide = members[interval_uncertain(members, "received_wave_per_1000",
                                           RATE_RELATIVE_WIDTH, relative=True)]
         data = frame.dropna(subset=["received_wave_per_1000", "refugees_employed_pct"])
@@ -440,11 +434,11 @@ class OutcomesChapter(Chapter):
             table["parameter"], table["parameter_value"], strict=True)]
         _html(html_table(shown, "Scenariots antaganden (– = saknas i datan; parameternamnen "
                          "står i rutan Räkna om sist i kapitlet)"))
-        _html(_download("scenario_parameters"))
+        _html(self.table_footer("scenario_parameters"))
         inputs = outcomes.scenario_inputs(self.ds, self.members, year)
         self.table("scenario_inputs", inputs, show=False)
-        _html('<p class="table-data"><a href="../tables/scenario_inputs.csv">Ladda ner '
-              "scenariots underlag per kommun (CSV)</a></p>")
+        _html(self.table_footer("scenario_inputs",
+                                lead="Ladda ner scenariots underlag per kommun"))
         cost = outcomes.scenario_cost_table(self.ds, self.members, self.region, params,
                                             overridden, year)
         self.scenario_frame = cost
@@ -462,7 +456,7 @@ class OutcomesChapter(Chapter):
                          "huvudfall och högt fall (summa över kommunerna; tabellfilen har hela "
                          "kronor)", labels=self._mkr_labels(),
                          formats=dict.fromkeys(cost_cols, MKR_FORMAT)))
-        _html(_download("scenario_cost"))
+        _html(self.table_footer("scenario_cost"))
         fig = outcome_figures.scenario_bars(
             region, None, f"Scenario: försörjningsstöd efter etableringen, {self.region.name}",
             "Beräkning i kfsk-research; " + SOURCE_KOLADA + " (N00964, N02994, N31806)")
@@ -588,7 +582,7 @@ class OutcomesChapter(Chapter):
                       "underlaget (Kolada till och med 2022), så jämförelsen kan inte göras i "
                       "den här utgåvan. Tabellfilen för jämförelsen är tom men har samma "
                       "kolumner som i utgåvor där utfallet finns.")
-            _html(_download("scenario_vs_outcome"))
+            _html(self.table_footer("scenario_vs_outcome"))
             return
         region = table[table["level"] == "region"]
         cols = ["year", "scenario_cost_low_sek", "scenario_cost_central_sek",
@@ -603,7 +597,7 @@ class OutcomesChapter(Chapter):
                          f"{count_sv(n_fixed, 'kommun', 'kommuner')} alla år (de som har "
                          "uppgift alla jämförda år; – = uppgift saknas)",
                          labels=self._mkr_labels(), formats=dict.fromkeys(cols[1:5], MKR_FORMAT)))
-        _html(_download("scenario_vs_outcome"))
+        _html(self.table_footer("scenario_vs_outcome"))
         left_out = sorted(set(self.members) - set(
             table.loc[(table["level"] == "kommun") & table["economic_assistance_change_sek"]
                       .notna() & table["scenario_cost_central_sek"].notna(),
