@@ -805,8 +805,10 @@ class Chapter:
         return {m: f"../municipalities/{m}.html" for m in self.members}
 
     def reception_map(self) -> None:
-        """Map of received per 1,000 inhabitants in the edition's last data year."""
+        """Map of received per 1,000 inhabitants in the edition's last data year (inline
+        SVG with its values as a table; the PNG is saved too)."""
         from kfsk_research.maps import choropleth
+        from kfsk_research.svg_choropleth import inline_map
 
         year = self.edition.last_year
         frame = self.reception[self.reception["year"] == year]
@@ -815,11 +817,12 @@ class Chapter:
             f"Kommunmottagna per 1 000 invånare, {year}",
             SOURCE_KOLADA + " (Migrationsverket; SCB: N01986, N01951)")
         self.__dict__["_maps"] = True
-        self.figure(f"map_received_per_1000_{year}", fig,
-                    alt=f"Karta: kommunmottagna per 1 000 invånare {year} i "
-                        f"{self.region.name}. "
-                        + _extremes_alt(frame, "municipality_name", "received_per_1000",
-                                        "kommun"))
+        alt = (f"Karta: kommunmottagna per 1 000 invånare {year} i {self.region.name}. "
+               + _extremes_alt(frame, "municipality_name", "received_per_1000", "kommun"))
+        figure_id = f"map_received_per_1000_{year}"
+        self.figure(figure_id, fig, alt=alt, inline=inline_map(
+            frame, "received_per_1000", "received_per_1000", figure_id, year=year,
+            summary=alt, links=self.profile_links()))
 
     def quota_table(self) -> None:
         """Kommuntal against received (``tables/quota_vs_received.csv``) and its sentences;
@@ -929,6 +932,7 @@ class Chapter:
         kommuntal 0 or absent is its own legend entry ("Inget kommuntal")."""
         from kfsk_research.maps import choropleth
         from kfsk_research.sources import migrationsverket
+        from kfsk_research.svg_choropleth import inline_map
 
         if self._lacks(migrationsverket.KOMMUNTAL_2018):
             _markdown(self._missing_file(migrationsverket.KOMMUNTAL_2018,
@@ -944,10 +948,13 @@ class Chapter:
             figures.source_line(SOURCE_MV, SOURCE_KOLADA + " (N01986)"),
             note="quota_note", note_label="Inget kommuntal")
         self.__dict__["_maps"] = True
-        self.figure("map_quota_ratio_2018", fig,
-                    alt=f"Karta: mottagna 2018 delat med kommuntal 2018 i {self.region.name}. "
-                        + _extremes_alt(frame, "municipality_name", "quota_ratio", "kommun",
-                                        decimals=2))
+        alt = (f"Karta: mottagna 2018 delat med kommuntal 2018 i {self.region.name}. "
+               + _extremes_alt(frame, "municipality_name", "quota_ratio", "kommun",
+                               decimals=2))
+        self.figure("map_quota_ratio_2018", fig, alt=alt, inline=inline_map(
+            frame, "quota_ratio", "quota_ratio", "map_quota_ratio_2018", year=2018,
+            note="quota_note", note_label="Inget kommuntal", summary=alt,
+            links=self.profile_links()))
 
     # -- chapter 4: survey ------------------------------------------------------------------
     def survey_respondents_table(self) -> None:
@@ -974,6 +981,7 @@ class Chapter:
         (config ``survey = true``: Skåne's 2018 survey); otherwise a short statement of
         what is missing and why."""
         from kfsk_research.maps import choropleth
+        from kfsk_research.svg_choropleth import inline_map
 
         if not self.region.survey:
             _markdown(f"*Ingen karta över svarande:* {self.survey_missing_text()}")
@@ -984,7 +992,12 @@ class Chapter:
             self.survey, "respondents", "respondents", "Svarande per kommun i enkäten 2018",
             SOURCE_REPORT + ", kap. 4")
         self.__dict__["_maps"] = True
-        self.figure("map_survey_respondents_2018", fig)
+        alt = (f"Karta: svarande per kommun i enkäten 2018 i {self.region.name}. "
+               + _extremes_alt(self.survey, "municipality_name", "respondents", "kommun",
+                               decimals=0))
+        self.figure("map_survey_respondents_2018", fig, alt=alt, inline=inline_map(
+            self.survey, "respondents", "respondents", "map_survey_respondents_2018",
+            year=2018, summary=alt, links=self.profile_links()))
 
     # -- chapters 1, 3-6: what exists only for Skåne 2018 ----------------------------------
     def survey_missing_text(self) -> str:

@@ -15,11 +15,19 @@ import math
 import pandas as pd
 
 from kfsk_research import outcome_figures, outcomes
-from kfsk_research.context import SOURCE_KOLADA, Chapter, _html, _markdown, html_table
+from kfsk_research.context import (
+    SOURCE_KOLADA,
+    Chapter,
+    _extremes_alt,
+    _html,
+    _markdown,
+    html_table,
+)
 from kfsk_research.formatting import count_sv, join_sv, number_sv, number_word
 from kfsk_research.indicators.outcomes import PARAMETER_DOCS, interval_uncertain
 from kfsk_research.maps import choropleth
 from kfsk_research.sources import kolada
+from kfsk_research.svg_choropleth import inline_map
 
 CHAPTER_ID = "07_utfall"
 # the text flags a rate as uncertain when its 95 % interval is wider than this share of
@@ -179,10 +187,17 @@ class OutcomesChapter(Chapter):
             frame, "refugees_employed_pct",
             f"Förvärvsarbetande flyktingar 20–64 år, {self.years[0]}–{last}, procent",
             src, ylabel="procent", region_name=f"{self.region.name} (kommunsnitt)"))
-        fig, _ = choropleth(members if len(members) else frame[frame["level"] == "kommun"],
-                            "refugees_employed_pct", "refugees_employed_pct",
+        # every member of the last year, those without a value hatched as gaps
+        shown = frame[(frame["level"] == "kommun") & (frame["year"] == last)]
+        fig, _ = choropleth(shown, "refugees_employed_pct", "refugees_employed_pct",
                             f"Förvärvsarbetande flyktingar 20–64 år, {last}", src)
-        self.figure(f"map_refugees_employed_pct_{last}", fig)
+        figure_id = f"map_refugees_employed_pct_{last}"
+        self.figure(figure_id, fig, inline=inline_map(
+            shown, "refugees_employed_pct", "refugees_employed_pct", figure_id, year=last,
+            summary=f"Karta: förvärvsarbetande flyktingar 20–64 år {last}, procent, i "
+                    f"{self.region.name}. " + _extremes_alt(
+                        shown, "municipality_name", "refugees_employed_pct", "kommun"),
+            links=self.profile_links()))
 
     def employment_notes(self) -> None:
         """What the series say about N00712 (from 2018) and N02995 (until 2017) in this
@@ -239,7 +254,14 @@ class OutcomesChapter(Chapter):
                             "refugees_employed_deviation_pct",
                             f"Förvärvsarbetande flyktingar: avvikelse från förväntat värde, {last}",
                             SOURCE_KOLADA + " (SKR:s modell; N00486)")
-        self.figure(f"map_refugees_employed_deviation_pct_{last}", fig)
+        figure_id = f"map_refugees_employed_deviation_pct_{last}"
+        self.figure(figure_id, fig, inline=inline_map(
+            members, "refugees_employed_deviation_pct", "refugees_employed_deviation_pct",
+            figure_id, year=last, links=self.profile_links(),
+            summary=f"Karta: förvärvsarbetande flyktingars avvikelse från förväntat värde "
+                    f"{last}, procentenheter, i {self.region.name}. " + _extremes_alt(
+                        members, "municipality_name", "refugees_employed_deviation_pct",
+                        "kommun")))
 
     # -- 7.3 self-sufficiency and cost -----------------------------------------------------
     def costs(self) -> None:

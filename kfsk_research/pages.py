@@ -32,6 +32,18 @@ caption{caption-side:top;text-align:left;font-weight:600;padding:.3rem 0}
 img,svg{max-width:100%;height:auto}
 .fig-wrap{overflow-x:auto;max-width:100%}
 .fig-wrap img{min-width:640px}
+/* maps */
+.fig-wrap svg.kfsk-svgmap{min-width:640px}
+.kfsk-svgmap .map-areas{stroke:var(--map-stroke,#fff)}
+.kfsk-svgmap .map-counties{stroke:var(--map-county-stroke,#444)}
+.kfsk-svgmap .map-legend text{fill:var(--map-text,currentColor)}
+.kfsk-svgmap .map-hatch-bg{fill:var(--map-missing,#f0f0f0)}
+.kfsk-svgmap .map-labels text{fill:#222;stroke:#fff;stroke-width:3px;paint-order:stroke;
+stroke-linejoin:round;pointer-events:none}
+.kfsk-svgmap a:hover path,.kfsk-svgmap a:focus-visible path{stroke:var(--map-text,#222);
+stroke-width:4}
+details.map-values summary{cursor:pointer;margin:.3rem 0}
+/* end maps */
 figure{margin:1rem 0}
 figcaption{font-size:.9rem;color:#444}
 .kfsk-notice{border-left:4px solid #d6604d;background:#fff4f0;padding:.6rem 1rem;margin:1rem 0}
