@@ -20,6 +20,11 @@ def chapter(chapter_id: str, edition: int = 2018, region: str = "skane",
         from kfsk_research.outcomes_chapter import OutcomesChapter
 
         return OutcomesChapter(chapter_id, edition, region, data_dir, output_dir)
+    from kfsk_research import regional_chapter  # a region's own notebooks (regional_chapter.py)
+
+    if regional_chapter.is_regional(chapter_id):
+        return regional_chapter.regional_chapter(chapter_id, edition, region, data_dir,
+                                                 output_dir)
     from kfsk_research.context import Chapter
 
     return Chapter(chapter_id, edition, region, data_dir, output_dir)
@@ -47,10 +52,11 @@ def load(edition: int = 2018, data_dir: str | None = None):
     from kfsk_research.dataset import known_inputs, load_dataset
     from kfsk_research.editions import load_config
 
-    e = load_config().edition(edition)
+    e = load_config().edition(edition, existing_data_dir(data_dir))  # the data hold its years
     kpis = [i for i in known_inputs(data_dir) if i.startswith("kolada/N")
             or i.startswith("kolada/U")]
     optional = [i for i in dict.fromkeys([*e.optional, *kpis]) if i not in e.required]
+    from kfsk_research.paths import existing_data_dir
     return load_dataset(e.required, optional, data_dir)
 
 

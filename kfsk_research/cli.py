@@ -166,7 +166,10 @@ def cmd_list(args) -> int:
         for n in e.notes:
             print(f"        note: {n}")
     if root is not None and not available:
-        print("  none: run 'kfsk fetch' or see 'kfsk validate'")
+        try:
+            config.select_editions(["latest"], root)
+        except DataError as exc:  # why there is none, in one line
+            print(f"  none: {exc}")
     print(f"inputs required: {', '.join(config.required)}")
     print(f"inputs optional: {', '.join(config.optional)}")
     return 0
@@ -305,7 +308,7 @@ def cmd_fetch(args) -> int:
     """Download Kolada KPIs for ``--years`` (default: :func:`fetch.default_years`, through
     last year), then say which editions the data directory allows."""
     from kfsk_research import fetch
-    from kfsk_research.editions import available_editions, load_config
+    from kfsk_research.editions import available_editions, load_config, years_text
     from kfsk_research.paths import data_dir
 
     config = load_config()
@@ -316,7 +319,7 @@ def cmd_fetch(args) -> int:
     report = fetch.fetch_kolada([k.upper() for k in kpis], years, root, base_url=args.base_url)
     print(report.summary())
     available = available_editions(config, root)
-    print("editions the data allow: " + (f"{available[0]}–{available[-1]}" if available
+    print("editions the data allow: " + (years_text(available) if available
                                          else "none yet (see 'kfsk list')"))
     return 0
 

@@ -203,6 +203,8 @@ class Chapter:
         self.out = root / str(self.edition.edition) / self.region.region_id
         if self.scratch:  # a hand run: say where it writes before anything can fail
             self._say_scratch(root.parent)
+        # the data directory must hold the edition's years (one line naming file and years)
+        config.edition(edition, paths.existing_data_dir(data_dir))
         self.ds = _load_dataset(self.edition.required, self.edition.optional, data_dir)
         self.members = self.ds.registry.members(self.region)
         self.tables: dict[str, pd.DataFrame] = {}

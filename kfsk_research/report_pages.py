@@ -12,7 +12,7 @@ import pandas as pd
 
 from kfsk_research import catalogue
 from kfsk_research.chapters import CHAPTERS
-from kfsk_research.editions import Config
+from kfsk_research.editions import Config, available_editions
 from kfsk_research.fields import classification_sv, describe, input_sv
 from kfsk_research.formatting import count_sv, number_sv, number_word, signed_sv
 from kfsk_research.pages import link_list, page, table_html
@@ -175,7 +175,8 @@ def write_report_pages(report, ds, config: Config) -> None:
     from kfsk_research.summary import write_summary
 
     write_profiles(report, ds, staging / "municipalities")
-    write_changes(report, ds, previous_edition=e.edition - 1 in config.editions)
+    write_changes(report, ds,
+                  previous_edition=e.edition - 1 in available_editions(config, ds.data_dir))
     write_summary(report, ds, is_check_report(report))
     chapters = [(f"{c.chapter_id[:2]} {c.title}", f"chapters/{c.chapter_id}.html")
                 for c in CHAPTERS if c.chapter_id in r.chapters
