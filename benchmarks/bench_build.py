@@ -61,9 +61,9 @@ from kfsk_research.dataset import (known_inputs, load_cached, load_dataset, save
 from kfsk_research.editions import load_config
 t1 = time.perf_counter()
 root = Path(sys.argv[1])
-editions = list(load_config().editions.values())
-required = sorted({r for e in editions for r in e.required})
-optional = sorted({o for e in editions for o in e.optional} - set(required))
+config = load_config()
+required = sorted(config.required)
+optional = sorted(set(config.optional) - set(required))
 ds = load_dataset(required, optional, root)
 t2 = time.perf_counter()
 files = known_inputs(root)

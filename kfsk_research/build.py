@@ -728,7 +728,7 @@ def build(editions: list[int], regions: list[str], options: BuildOptions | None 
     root = output_dir(options.output_root)
     root.mkdir(parents=True, exist_ok=True)
     log = options.log
-    eds = [config.edition(e) for e in editions]
+    eds = [config.edition(e, data_root) for e in editions]  # the data hold their years
     ds = load_batch_dataset(eds, data_root, root / ".cache", log)
     cache_folder = root / ".cache" / f"dataset-{cache_key(ds.hashes, __version__)}"
     reports = in_shard(plan_reports(config, editions, regions, ds, root), options.shard)

@@ -218,7 +218,7 @@ def _first_edition(report, ds) -> Path:
 def write_changes(report, ds, previous_edition: bool = True) -> Path | None:
     """Write ``changes.html`` and ``tables/changes_*.csv`` into the report's staging folder.
 
-    ``previous_edition``: whether edition E-1 exists in the configuration; without one the
+    ``previous_edition``: whether the data directory allows edition E-1; without one the
     page says so and shows only where the sources disagree."""
     if not previous_edition:
         return _first_edition(report, ds)

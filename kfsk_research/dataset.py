@@ -149,8 +149,7 @@ def known_inputs(data_root: str | os.PathLike[str] | None = None) -> list[str]:
                  if p.name != "kpis.csv"}
     from kfsk_research.editions import load_config
 
-    for edition in load_config().editions.values():
-        kpi_files |= {i for i in edition.inputs if i.startswith("kolada/N")}
+    kpi_files |= {i for i in load_config().inputs if i.startswith("kolada/N")}
     return fixed + sorted(kpi_files)
 
 

@@ -6,24 +6,32 @@ The configuration file is the package's ``config.toml`` unless ``KFSK_CONFIG``
 
 from __future__ import annotations
 
+import csv
 import difflib
 import os
 import re
 import tomllib
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from kfsk_research.errors import ConfigError
+from kfsk_research.errors import ConfigError, DataError
 
 ENV_CONFIG = "KFSK_CONFIG"
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "config.toml"
 
-_TOP_KEYS = {"default_region", "default_edition", "regions", "inputs", "editions"}
-_REGION_KEYS = {"name", "counties", "municipalities", "survey"}
+_TOP_KEYS = {"default_region", "default_edition", "regions", "inputs", "editions", "chapters"}
+_REGION_KEYS = {"name", "counties", "municipalities", "survey", "chapters", "notebooks"}
+_CHAPTERS_KEYS = {"default", "notebooks"}
+# lower-case ASCII; words joined by single hyphens (or underscores, as before): vastra-gotaland
+REGION_ID = re.compile(r"[a-z][a-z0-9_]*(-[a-z0-9_]+)*")
 _INPUT_KEYS = {"required", "optional"}
-_EDITION_KEYS = {"data_years", "kommungrupp", "notes", "required", "optional"}
+_EDITIONS_KEYS = {"first", "data_years", "kommungrupp", "notes"}
 _KOMMUNGRUPPER = ("skl2017", "skr2023")
+YEAR_COLUMN = "period"
+"""The column whose values are an input's years (Kolada files); inputs without it have none."""
 
 
 @dataclass(frozen=True)
@@ -35,11 +43,31 @@ class Region:
     counties: tuple[str, ...] = ()
     municipalities: tuple[str, ...] = ()
     survey: bool = False
+    chapters: tuple[str, ...] = ()
+    """The region's chapter ids, in report order."""
+    notebooks: tuple[tuple[str, str], ...] = ()
+    """(chapter id, notebook name) where the region's chapter comes from its own notebook."""
+
+    def notebook(self, chapter_id: str) -> str:
+        """The notebook name (without ``.ipynb``) that writes this region's chapter."""
+        return dict(self.notebooks).get(chapter_id, chapter_id)
+
+
+def name_key(text: str) -> str:
+    """``text`` compared regardless of case, diacritics, spaces/hyphens and a trailing
+    "län": ``Västra Götalands län`` → ``vastra-gotaland``."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = re.sub(r"[^a-z0-9]+", " ", plain).split()
+    if len(words) > 1 and words[-1] == "lan":
+        words = words[:-1]
+        words[-1] = words[-1].removesuffix("s") if len(words[-1]) > 3 else words[-1]
+    return "-".join(words)
 
 
 @dataclass(frozen=True)
 class Edition:
-    """Edition E: the report of year E with data for years E-3 … E-1."""
+    """Edition E: the report of year E with data for years E-3 … E-1 (the configured rule;
+    whether a data directory has those years is :func:`available_editions`' question)."""
 
     edition: int
     data_years: tuple[int, ...]
@@ -65,28 +93,56 @@ class Config:
 
     path: Path
     regions: dict[str, Region]
-    editions: dict[int, Edition]
     default_region: str
     default_edition: int
+    first_edition: int
+    """The floor: no edition before the original report's (2018), whatever the data hold."""
+    span: int
+    """Data years per edition: edition E has E-span … E-1."""
+    kommungrupper: tuple[tuple[int, str], ...]
+    """(first edition, classification), ascending: each holds until the next one starts."""
+    notes: dict[int, tuple[str, ...]]
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
 
     def region(self, region_id: str) -> Region:
-        """Return a region, or raise an error listing the valid ids."""
-        if region_id not in self.regions:
-            raise ConfigError(
-                f"unknown region '{region_id}'; valid regions: {', '.join(sorted(self.regions))}"
-            )
-        return self.regions[region_id]
+        """Return a region by id or display name (case, diacritics and a trailing "län"
+        ignored: ``Västra Götaland`` = ``vastra-gotaland``), or raise an error listing the
+        valid ids."""
+        if region_id in self.regions:
+            return self.regions[region_id]
+        key = name_key(str(region_id))
+        for r in self.regions.values():
+            if key in (name_key(r.region_id), name_key(r.name)):
+                return r
+        raise ConfigError(
+            f"unknown region '{region_id}'; valid regions: {', '.join(sorted(self.regions))}"
+        )
 
-    def edition(self, edition: int | str) -> Edition:
-        """Return an edition, or raise an error listing the valid ones."""
-        try:
-            key = int(edition)
-        except (TypeError, ValueError):
-            key = None
-        if key not in self.editions:
-            valid = ", ".join(str(e) for e in sorted(self.editions))
-            raise ConfigError(f"unknown edition '{edition}'; valid editions: {valid}")
-        return self.editions[key]
+    def edition(self, edition: int | str,
+                data_root: str | os.PathLike[str] | None = None) -> Edition:
+        """Edition ``edition`` by the configured rule (a year from ``first_edition`` on).
+
+        Without ``data_root`` nothing is read; with it, the data directory must hold the
+        edition's data years, else :class:`EditionDataError` names the file and the years
+        it lacks (``ConfigError`` for a value that is no edition at all).
+        """
+        key = str(edition).strip() if isinstance(edition, int | str) else ""
+        if not re.fullmatch(r"\d{4}", key) or int(key) < self.first_edition:
+            raise ConfigError(f"unknown edition '{edition}'; editions are years from "
+                              f"{self.first_edition} (the original report) on, or "
+                              "'latest' / 'all' on the command line")
+        year = int(key)
+        if data_root is not None:
+            check_edition_data(self, year, data_root)
+        group = [g for start, g in self.kommungrupper if start <= year][-1]
+        return Edition(year, tuple(range(year - self.span, year)), group, self.required,
+                       self.optional, self.notes.get(year, ()))
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Required then optional inputs of every edition, relative to the data directory."""
+        return self.required + self.optional
 
     def select_regions(self, values: list[str] | None) -> list[str]:
         """Expand CLI region values (``all`` = every region), validating each."""
@@ -96,13 +152,25 @@ class Config:
             return sorted(self.regions)
         return [self.region(v).region_id for v in dict.fromkeys(values)]
 
-    def select_editions(self, values: list[str] | None) -> list[int]:
-        """Expand CLI edition values (``all`` = every edition), validating each."""
-        if not values:
-            return [self.default_edition]
-        if "all" in [str(v) for v in values]:
-            return sorted(self.editions)
-        return [self.edition(v).edition for v in dict.fromkeys(values)]
+    def select_editions(self, values: list[str | int] | None,
+                        data_root: str | os.PathLike[str] | None = None) -> list[int]:
+        """Expand CLI edition values for the data directory ``data_root`` (None: the
+        default one): ``all`` = every available edition, ``latest`` = the newest, a year =
+        that edition if the data hold its years (else :class:`EditionDataError`)."""
+        texts = [str(v).strip().lower() for v in values or [self.default_edition]]
+        for t in texts:  # a value that is no edition fails before any file is read
+            if t not in ("all", "latest"):
+                self.edition(t)
+        root = _data_root(data_root)
+        if "all" in texts or "latest" in texts:
+            available = available_editions(self, root)
+            if not available:
+                raise EditionDataError(*_no_edition(self, root))
+            if "all" in texts:
+                return available
+        chosen = [available[-1] if t == "latest" else self.edition(t, root).edition
+                  for t in texts]
+        return list(dict.fromkeys(chosen))
 
 
 def _unknown_keys(found: dict, allowed: set[str], where: str, path: Path) -> None:
@@ -122,10 +190,49 @@ def _str_list(value: object, where: str, path: Path) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _region(region_id: str, raw: dict, path: Path) -> Region:
+def _chapter_list(value: object, where: str, path: Path) -> tuple[str, ...]:
+    from kfsk_research.chapters import CHAPTER_IDS
+
+    ids = _str_list(value, where, path)
+    for c in ids:
+        if c not in CHAPTER_IDS:
+            raise ConfigError(f"{path}: {where}: unknown chapter '{c}' "
+                              f"(chapters: {', '.join(CHAPTER_IDS)})")
+    if list(ids) != sorted(set(ids)):
+        raise ConfigError(f"{path}: {where} must list each chapter once, in chapter order")
+    return ids
+
+
+def _notebook_map(value: object, where: str, path: Path) -> dict[str, str]:
+    from kfsk_research.chapters import CHAPTER_IDS
+
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError(f"{path}: {where} must map chapter ids to notebook names")
+    for c, nb in value.items():
+        if c not in CHAPTER_IDS:
+            raise ConfigError(f"{path}: {where}: unknown chapter '{c}'")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", nb) or not nb.startswith(c[:3]):
+            raise ConfigError(f"{path}: {where}: notebook '{nb}' for '{c}' must be a file "
+                              f"name in notebooks/ starting with '{c[:3]}' (no .ipynb)")
+    return dict(value)
+
+
+def _defaults(raw: dict, path: Path) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The ``[chapters]`` table: chapters (and notebooks) of regions listing none."""
+    from kfsk_research.chapters import CHAPTER_IDS
+
+    _unknown_keys(raw, _CHAPTERS_KEYS, "[chapters]", path)
+    chapters = (_chapter_list(raw["default"], "[chapters] default", path)
+                if "default" in raw else CHAPTER_IDS)
+    return chapters, _notebook_map(raw.get("notebooks", {}), "[chapters] notebooks", path)
+
+
+def _region(region_id: str, raw: dict, path: Path,
+            defaults: tuple[tuple[str, ...], dict[str, str]] = ((), {})) -> Region:
     where = f"[regions.{region_id}]"
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", region_id):
-        raise ConfigError(f"{path}: region id '{region_id}' must be lower-case ASCII")
+    if not REGION_ID.fullmatch(region_id):
+        raise ConfigError(f"{path}: region id '{region_id}' must be lower-case ASCII letters "
+                          "and digits, words joined by '-', e.g. vastra-gotaland")
     _unknown_keys(raw, _REGION_KEYS, where, path)
     if "name" not in raw:
         raise ConfigError(f"{path}: {where} needs a 'name'")
@@ -141,30 +248,182 @@ def _region(region_id: str, raw: dict, path: Path) -> Region:
             raise ConfigError(
                 f"{path}: {where} municipality '{m}' must be a 4-digit string, e.g. \"0180\""
             )
-    return Region(region_id, str(raw["name"]), counties, munis, bool(raw.get("survey", False)))
+    if "chapters" in raw:
+        chapters = _chapter_list(raw["chapters"], f"{where} chapters", path)
+        notebooks = _notebook_map(raw.get("notebooks", {}), f"{where} notebooks", path)
+    else:  # the [chapters] default, with its notebooks unless the region names its own
+        chapters = defaults[0]
+        notebooks = {**defaults[1], **_notebook_map(raw.get("notebooks", {}),
+                                                    f"{where} notebooks", path)}
+    stray = sorted(set(notebooks) - set(chapters))
+    if stray:
+        raise ConfigError(f"{path}: {where} notebooks names '{stray[0]}', not one of its "
+                          "chapters")
+    return Region(region_id, str(raw["name"]), counties, munis, bool(raw.get("survey", False)),
+                  chapters, tuple(sorted(notebooks.items())))
 
 
-def _edition(key: str, raw: dict, inputs: dict, path: Path) -> Edition:
-    where = f"[editions.{key}]"
-    _unknown_keys(raw, _EDITION_KEYS, where, path)
+class EditionDataError(DataError):
+    """The data directory lacks an edition's data years in a required input."""
+
+
+def years_text(years: Iterable[int]) -> str:
+    """``2015–2017`` for a run of years, else ``2015, 2017``."""
+    ys = sorted(years)
+    if len(ys) > 1 and ys == list(range(ys[0], ys[-1] + 1)):
+        return f"{ys[0]}–{ys[-1]}"
+    return ", ".join(map(str, ys))
+
+
+def input_years(path: Path) -> frozenset[int] | None:
+    """The years an input has rows for (its ``period`` values); None when it has no
+    ``period`` column (reference files, ``kolada/kpis.csv``: they restrict no edition); no
+    years when it does not exist. Cached on the file's modification time and size."""
     try:
-        edition = int(key)
-    except ValueError:
-        raise ConfigError(f"{path}: edition '{key}' must be a year") from None
-    years = raw.get("data_years")
-    if not isinstance(years, list) or not years or not all(isinstance(y, int) for y in years):
-        raise ConfigError(f"{path}: {where} data_years must be a non-empty list of years")
-    if sorted(years) != years or years[-1] >= edition:
-        raise ConfigError(f"{path}: {where} data_years must be ascending and before {edition}")
-    group = raw.get("kommungrupp")
-    if group not in _KOMMUNGRUPPER:
+        stat = path.stat()
+    except OSError:
+        return frozenset()
+    return _file_years(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _file_years(path: str, mtime_ns: int, size: int) -> frozenset[int] | None:
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh)
+        header = [h.strip() for h in next(rows, [])]
+        if YEAR_COLUMN not in header:
+            return None
+        i = header.index(YEAR_COLUMN)
+        periods = {row[i].strip() for row in rows if len(row) > i}
+    return frozenset(int(p) for p in periods if p.isdigit())  # validation reports the rest
+
+
+def _data_root(data_root: str | os.PathLike[str] | None) -> Path:
+    from kfsk_research.paths import existing_data_dir
+
+    return existing_data_dir(data_root)
+
+
+def missing_years(config: Config, edition: int,
+                  data_root: str | os.PathLike[str] | None = None) -> dict[str, tuple[int, ...]]:
+    """``{required input: its missing data years of edition}`` for the data directory
+    (empty when the data hold the edition)."""
+    root = _data_root(data_root)
+    wanted = set(range(edition - config.span, edition))
+    out = {}
+    for rel in config.required:
+        years = input_years(root / rel)
+        if years is not None and not wanted <= years:
+            out[rel] = tuple(sorted(wanted - years))
+    return out
+
+
+def available_editions(config: Config,
+                       data_root: str | os.PathLike[str] | None = None) -> list[int]:
+    """Editions the data directory allows: every year E from ``config.first_edition`` on
+    whose data years E-span … E-1 each have rows in every required input with a ``period``
+    column. Cheap (the period column of the required files, cached on their mtimes)."""
+    root = _data_root(data_root)
+    sets = [y for rel in config.required if (y := input_years(root / rel)) is not None]
+    common = frozenset.intersection(*sets) if sets else frozenset()
+    if not common:
+        return []
+    return [e for e in range(config.first_edition, max(common) + 2)
+            if all(y in common for y in range(e - config.span, e))]
+
+
+def _editions_text(config: Config, root: Path) -> str:
+    available = available_editions(config, root)
+    return (f"editions the data in {root} allow: {years_text(available)}" if available
+            else f"the data in {root} allow no edition")
+
+
+def check_edition_data(config: Config, edition: int,
+                       data_root: str | os.PathLike[str] | None = None) -> None:
+    """Raise :class:`EditionDataError` (one line: file, edition, missing years) unless
+    every required input has rows for each of the edition's data years. A required file
+    that does not exist is left to the loaders (a missing input, with how to get it)."""
+    root = _data_root(data_root)
+    missing = {rel: years for rel, years in missing_years(config, edition, root).items()
+               if (root / rel).is_file()}
+    if missing:
+        rel, years = next(iter(missing.items()))
+        more = (f" ({len(missing) - 1} more required "
+                f"{'file lacks' if len(missing) == 2 else 'files lack'} years too)"
+                if len(missing) > 1 else "")
+        span = years_text(range(edition - config.span, edition))
+        raise EditionDataError(
+            rel, f"edition {edition} needs data for {span} but the file has no rows for "
+            f"{years_text(years)}{more}; " + _editions_text(config, root))
+
+
+def _no_edition(config: Config, data_root: str | os.PathLike[str] | None) -> tuple[str, str]:
+    """(file, message) saying why the data directory allows no edition at all."""
+    root = _data_root(data_root)
+    absent = [rel for rel in config.required if not (root / rel).is_file()]
+    if absent:
+        return absent[0], (f"no edition is available in {root}: {len(absent)} required "
+                           f"input(s) missing ({', '.join(absent)}); run 'kfsk fetch'")
+    first = config.first_edition
+    missing = missing_years(config, first, root)
+    if missing:
+        rel, years = next(iter(missing.items()))
+        return rel, (f"no edition is available in {root}: the first, {first}, needs data for "
+                     f"{years_text(range(first - config.span, first))} and the file has no "
+                     f"rows for {years_text(years)}")
+    return str(root), (f"no edition is available: no required input has a '{YEAR_COLUMN}' "
+                       "column to date an edition by")
+
+
+def _int_value(value: object, where: str, path: Path, example: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ConfigError(f"{path}: {where} must be a year (an integer), e.g. {example}")
+    return value
+
+
+def _editions_rule(raw: dict, path: Path) -> tuple[int, int, tuple[tuple[int, str], ...],
+                                                  dict[int, tuple[str, ...]]]:
+    """The ``[editions]`` table: (first edition, data years per edition, kommungrupp
+    choices, notes per edition)."""
+    stale = [k for k in raw if str(k).isdigit()]
+    if stale:
         raise ConfigError(
-            f"{path}: {where} kommungrupp must be one of {', '.join(_KOMMUNGRUPPER)}"
-        )
-    required = _str_list(raw.get("required", inputs.get("required", [])), where, path)
-    optional = _str_list(raw.get("optional", inputs.get("optional", [])), where, path)
-    notes = _str_list(raw.get("notes", []), f"{where} notes", path)
-    return Edition(edition, tuple(years), group, required, optional, notes)
+            f"{path}: [editions.{stale[0]}] is the old layout: editions now follow the data; "
+            "keep 'first', 'data_years' (a count), [editions.kommungrupp] and "
+            "[editions.notes] (see the package's config.toml)")
+    _unknown_keys(raw, _EDITIONS_KEYS, "[editions]", path)
+    first = _int_value(raw.get("first"), "[editions] first", path, "first = 2018")
+    span = raw.get("data_years", 3)
+    if not isinstance(span, int) or isinstance(span, bool) or span < 1:
+        raise ConfigError(f"{path}: [editions] data_years must be a positive integer (the "
+                          "number of years before the edition), e.g. data_years = 3")
+    groups = raw.get("kommungrupp", {})
+    if not isinstance(groups, dict) or not groups:
+        raise ConfigError(f"{path}: [editions.kommungrupp] must give each classification's "
+                          f"first edition, e.g. skl2017 = {first}")
+    _unknown_keys(groups, set(_KOMMUNGRUPPER), "[editions.kommungrupp]", path)
+    starts: dict[int, str] = {}
+    for name, value in groups.items():
+        where = f"[editions.kommungrupp] {name}"
+        start = _int_value(value, where, path, f"{name} = {first}")
+        if start in starts:
+            raise ConfigError(f"{path}: {where} starts in {start} as {starts[start]} does; "
+                              "give each classification its own first edition")
+        starts[start] = name
+    if min(starts) > first:
+        raise ConfigError(f"{path}: [editions.kommungrupp] {starts[min(starts)]} = "
+                          f"{min(starts)}: the first edition ({first}) needs a classification; "
+                          f"one must start in {first} or before")
+    notes_raw = raw.get("notes", {})
+    if not isinstance(notes_raw, dict):
+        raise ConfigError(f"{path}: [editions.notes] must map edition years to lists of notes")
+    notes = {}
+    for key, value in notes_raw.items():
+        if not key.isdigit() or int(key) < first:
+            raise ConfigError(f"{path}: [editions.notes] key '{key}' must be an edition year "
+                              f"from {first} on")
+        notes[int(key)] = _str_list(value, f"[editions.notes] {key}", path)
+    return first, span, tuple(sorted(starts.items())), notes
 
 
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -186,16 +445,20 @@ def _load(path: Path, mtime_ns: int) -> Config:
     _unknown_keys(raw, _TOP_KEYS, "the top level", path)
     inputs = raw.get("inputs", {})
     _unknown_keys(inputs, _INPUT_KEYS, "[inputs]", path)
-    regions = {rid: _region(rid, r, path) for rid, r in raw.get("regions", {}).items()}
-    editions = {}
-    for key, e in raw.get("editions", {}).items():
-        ed = _edition(key, e, inputs, path)
-        editions[ed.edition] = ed
-    if not regions or not editions:
-        raise ConfigError(f"{path}: needs at least one region and one edition")
+    defaults = _defaults(raw.get("chapters", {}), path)
+    regions = {rid: _region(rid, r, path, defaults) for rid, r in raw.get("regions", {}).items()}
+    if not regions:
+        raise ConfigError(f"{path}: needs at least one region")
+    if not isinstance(raw.get("editions"), dict):
+        raise ConfigError(f"{path}: needs an [editions] table with the first edition, "
+                          "e.g. first = 2018")
+    first, span, groups, notes = _editions_rule(raw["editions"], path)
+    required = _str_list(inputs.get("required", []), "[inputs] required", path)
+    optional = _str_list(inputs.get("optional", []), "[inputs] optional", path)
     default_region = raw.get("default_region", sorted(regions)[0])
-    default_edition = raw.get("default_edition", max(editions))
-    config = Config(path, regions, editions, default_region, default_edition)
+    default_edition = raw.get("default_edition", first)
+    config = Config(path, regions, default_region, default_edition, first, span, groups,
+                    notes, required, optional)
     config.region(default_region)
     config.edition(default_edition)
     return config

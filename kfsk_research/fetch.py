@@ -33,7 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urljoin
@@ -57,6 +57,10 @@ CATALOGUE_FILE = f"{KOLADA_DIR}/kpis.csv"
 PROVENANCE_FILE = f"{KOLADA_DIR}/provenance.json"
 CHECKSUM_FILE = "SHA256SUMS"
 
+LOOKBACK_YEARS = 4
+"""Years fetched by default before the first edition's data years (2011 for 2015–2017):
+municipality profiles show five years and rates divide by the population of the year
+before."""
 YEARS_PER_REQUEST = 25
 """Most years in one request (clients of v3 split longer lists; see fetch-notes)."""
 IDS_PER_REQUEST = 25
@@ -694,6 +698,30 @@ def _clean_years(years: Iterable[int]) -> list[int]:
     if not clean:
         raise FetchError("no year to fetch: give at least one year")
     return clean
+
+
+def default_years(first_data_year: int, today: date | None = None) -> list[int]:
+    """The years ``kfsk fetch`` asks for without ``--years``: from ``LOOKBACK_YEARS``
+    before the first edition's first data year through last year (today's year − 1).
+
+    Editions follow the data, so this, not the configuration, decides which editions a
+    refreshed data directory allows; a year Kolada has not published yet comes back empty
+    and adds no edition.
+    """
+    last = (today or date.today()).year - 1
+    return list(range(first_data_year - LOOKBACK_YEARS, last + 1))
+
+
+def parse_years(text: str) -> list[int]:
+    """``"2015-2022"`` (or ``"2015–2022"``, or one year ``"2020"``) as the list of years;
+    ValueError with a one-line reason otherwise."""
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–]\s*(\d{4})\s*)?", text)
+    if not m:
+        raise ValueError(f"'{text}' is not a year range: give A-B, e.g. 2015-2022, or one year")
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    if first > last:
+        raise ValueError(f"'{text}': the first year {first} is after the last {last}")
+    return list(range(first, last + 1))
 
 
 def _session() -> requests.Session:

@@ -311,10 +311,11 @@ def test_config_key_typo_names_key_and_suggestion(snapshot_copy: Path, tmp_path:
                                                   monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     text = DEFAULT_CONFIG.read_text(encoding="utf-8")
-    marker = "[editions.2019]\ndata_years"
+    marker = "[editions]\nfirst = 2018\ndata_years"
     assert marker in text
     config = tmp_path / "config.toml"
-    config.write_text(text.replace(marker, "[editions.2019]\ndata_yeras"), encoding="utf-8")
+    config.write_text(text.replace(marker, "[editions]\nfirst = 2018\ndata_yeras"),
+                      encoding="utf-8")
     monkeypatch.setenv("KFSK_CONFIG", str(config))
     out = tmp_path / "out"
     sentinel = _with_sentinel(out)
@@ -324,7 +325,7 @@ def test_config_key_typo_names_key_and_suggestion(snapshot_copy: Path, tmp_path:
     assert code == EXIT_CONFIG
     line = _one_line_error(err)
     assert str(config) in line
-    assert "unknown key 'data_yeras' in [editions.2019]" in line, line
+    assert "unknown key 'data_yeras' in [editions]" in line, line
     assert "did you mean 'data_years'?" in line, line
     _assert_untouched(out, sentinel)
 

@@ -31,9 +31,8 @@ def _kolada(root: Path, kpi: str, gender: str = "T") -> dict[tuple[str, int], fl
 @pytest.fixture(scope="module")
 def ds(snapshot_dir: Path):
     config = load_config()
-    eds = [config.edition(e) for e in config.editions]
-    required = sorted({r for e in eds for r in e.required})
-    optional = sorted({o for e in eds for o in e.optional} - set(required))
+    required = sorted(config.required)
+    optional = sorted(set(config.optional) - set(required))
     return load_dataset(required, optional, snapshot_dir)
 
 
