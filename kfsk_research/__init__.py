@@ -51,12 +51,12 @@ def load(edition: int = 2018, data_dir: str | None = None):
     ``$KFSK_DATA_DIR``, else ``data/``; relative paths from the project root)."""
     from kfsk_research.dataset import known_inputs, load_dataset
     from kfsk_research.editions import load_config
+    from kfsk_research.paths import existing_data_dir
 
     e = load_config().edition(edition, existing_data_dir(data_dir))  # the data hold its years
     kpis = [i for i in known_inputs(data_dir) if i.startswith("kolada/N")
             or i.startswith("kolada/U")]
     optional = [i for i in dict.fromkeys([*e.optional, *kpis]) if i not in e.required]
-    from kfsk_research.paths import existing_data_dir
     return load_dataset(e.required, optional, data_dir)
 
 
