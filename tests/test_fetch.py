@@ -13,6 +13,7 @@ import io
 import json
 import os
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -548,3 +549,81 @@ def test_summary_lists_years_and_attribution(server: KoladaServer, tmp_path: Pat
     assert set(report.files) == {"kolada/N01986.csv", "kolada/kpis.csv",
                                  "kolada/provenance.json", "SHA256SUMS"}
     assert io.StringIO(summary).readline().startswith("Fetched 1 KPI(s)")
+
+
+# --------------------------------------------------------------------------- which years
+
+
+def test_default_years_run_through_last_year() -> None:
+    # four years before the first data year (2015 - 4 = 2011) through today's year - 1
+    assert fetch.default_years(2015, today=date(2026, 1, 15)) == list(range(2011, 2026))
+    assert fetch.default_years(2015, today=date(2024, 12, 31)) == list(range(2011, 2024))
+
+
+@pytest.mark.parametrize(("text", "years"), [
+    ("2015-2022", [2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022]),
+    ("2015–2017", [2015, 2016, 2017]), (" 2020 ", [2020]), ("2019-2019", [2019])])
+def test_parse_years(text: str, years: list[int]) -> None:
+    assert fetch.parse_years(text) == years
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("2022-2015", "the first year 2022 is after the last 2015"),
+    ("15-22", "is not a year range"), ("2015-", "is not a year range")])
+def test_bad_years_option_is_one_line(text: str, reason: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from kfsk_research import cli
+
+    with pytest.raises(SystemExit) as info:
+        cli.main(["fetch", "--years", text])
+    assert info.value.code == 2
+    assert reason in capsys.readouterr().err
+
+
+def test_cli_fetch_asks_for_the_years_option(server: KoladaServer, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from kfsk_research import cli
+
+    years = [2015, 2016, 2017]
+    serve_rows(server, "N01986", years, [("N01986", "1280", y, "T", 1.0) for y in years])
+    serve_catalogue(server, ["N01986"])
+    code = cli.main(["fetch", "--kpi", "N01986", "--years", "2015-2017", "--data-dir",
+                     str(tmp_path), "--base-url", server.root])
+    assert code == 0
+    assert [p.split("?")[0] for p in server.paths("/v3/data/")] == [
+        "/v3/data/kpi/N01986/year/2015,2016,2017"]
+    # the other required files are missing, so no edition yet
+    assert "editions the data allow: none yet" in capsys.readouterr().out
+
+
+def test_cli_fetch_default_is_through_last_year(server: KoladaServer, tmp_path: Path) -> None:
+    from kfsk_research import cli
+
+    asked = list(range(2011, date.today().year))  # 2011 through last year
+    serve_rows(server, "N01986", asked, [("N01986", "1280", 2016, "T", 1.0)])
+    serve_catalogue(server, ["N01986"])
+    code = cli.main(["fetch", "--kpi", "N01986", "--data-dir", str(tmp_path),
+                     "--base-url", server.root])
+    assert code == 0
+    assert [p.split("?")[0] for p in server.paths("/v3/data/")] == [data_path("N01986", asked)]
+
+
+def test_a_fetched_year_adds_an_edition(server: KoladaServer, snapshot_copy: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """Editions follow what fetch brings: 2023 in every required KPI gives edition 2024."""
+    from kfsk_research import cli
+
+    required = ["N00960", "N00961", "N00962", "N00963", "N00964", "N00973", "N01951",
+                "N01986"]
+    with (SHARED_DATA / "kolada" / "kpis.csv").open(encoding="utf-8", newline="") as fh:
+        meta = {r["kpi"]: (r["title"], r["description"], r["has_gender"] == "True")
+                for r in csv.DictReader(fh) if r["kpi"] in required}
+    for kpi in required:
+        # SYNTHETIC: the snapshot's 2022 values served as 2023; made up for this test only
+        made_up = [(r[0], r[1], 2023, r[3], float(r[4])) for r in snapshot_rows(kpi, {2022})]
+        serve_rows(server, kpi, [2023], made_up, per_page=5000)
+    serve_catalogue(server, required, meta)
+    code = cli.main(["fetch", "--kpi", *required, "--years", "2023", "--data-dir",
+                     str(snapshot_copy), "--base-url", server.root])
+    assert code == 0
+    assert "editions the data allow: 2018–2024" in capsys.readouterr().out
