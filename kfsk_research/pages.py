@@ -67,6 +67,44 @@ thead{display:table-header-group}
 tr,img,svg,figure{break-inside:avoid}
 h1,h2,h3,caption{break-after:avoid}
 .jp-OutputArea-output,.output_area,.jp-Cell-outputWrapper{break-inside:avoid}
+@page{size:A4;margin:16mm 14mm 18mm;
+@bottom-right{content:"Sida " counter(page) " av " counter(pages);font-size:8pt;color:#555}}
+.print-part{break-before:page}
+.downloads,.downloads+br,figcaption a[href$=".png"]{display:none}
+.fig-wrap img{max-height:21cm;width:auto}
+figcaption{break-before:avoid}
+.fig-wrap{break-after:avoid}
+.toc ol ol{font-size:9pt}
+th,.kfsk-notice,[class^="status-"]{print-color-adjust:exact}
+}
+.print-title{margin-bottom:1.5rem}
+.toc ol{list-style:none;padding-left:0}
+.toc ol ol{padding-left:1.4rem}
+.toc li{margin:.15rem 0}
+@media screen{.print-part{border-top:2px solid #ddd;margin-top:3rem;padding-top:1rem}}
+@media screen and (prefers-color-scheme:dark){
+:root{color-scheme:dark;--map-stroke:#161616;--map-county-stroke:#bbb;--map-text:#e6e6e6;
+--map-missing:#3a3a3a;--map-bg:#161616}
+body{background:#161616;color:#e6e6e6}
+a{color:#8cb8ff}
+a:visited{color:#c4a6ff}
+nav,footer,.print-part{border-color:#444}
+footer{color:#aaa}
+th,td{border-color:#555}
+th{background:#2a2a2a}
+figcaption,caption{color:#cfcfcf}
+.kfsk-notice{background:#3a2520;border-left-color:#e0806b}
+.status-reproduced,.status-consistent{background:#1f3a23}.status-within{background:#33391f}
+.status-differs,.status-inconsistent{background:#472320}.status-no{background:#2a2a2a}
+.fig-wrap img,.output_png img,.jp-RenderedImage img{background:#fff;padding:.4rem;
+border-radius:4px}
+.rendered_html,.output_subarea,.output_area,.text_cell_render,.jp-RenderedHTMLCommon,
+.jp-OutputArea-output,.jp-RenderedText,.jp-RenderedMarkdown,.jp-Cell,.jp-Notebook
+{background:transparent;color:inherit}
+pre,.highlight,.jp-InputArea-editor{background:#222;color:#e6e6e6}
+.output_stderr,[data-mime-type="application/vnd.jupyter.stderr"]{background:#3a2520}
+.dataframe tbody tr:nth-child(odd),.rendered_html tbody tr:nth-child(odd){background:#1f1f1f}
+.rendered_html tbody tr:hover,.dataframe tbody tr:hover{background:#2c3440}
 }
 """
 
@@ -84,6 +122,7 @@ def page(title: str, body: str, nav: list[tuple[str, str]] | None = None) -> str
     return (
         "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta name=\"color-scheme\" content=\"light dark\">\n"
         f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
         f"<nav>{links}</nav>\n<main>\n{body}\n</main>\n"
         f"<footer>{ATTRIBUTION}</footer>\n</body>\n</html>\n"
