@@ -90,6 +90,8 @@ class BuildOptions:
     notebook_dir: Path = NOTEBOOK_DIR
     # ``kfsk build -p NAME VALUE``: passed to every chapter whose parameters cell declares NAME
     parameters: dict[str, object] = field(default_factory=dict)
+    # ``kfsk build --pdf``: also print report.html to report.pdf with headless Chromium
+    pdf: bool = False
     # ``--shard I/N``: build every N-th report of the batch, from report I; the pages above
     # the reports are then left to ``kfsk index``
     shard: tuple[int, int] | None = None
@@ -411,14 +413,18 @@ def _unchanged(files: list[str], target: Path, hashes: dict[str, str]) -> bool:
                for rel in files)
 
 
-def pages_key(report: Report, ds: Dataset, chapter_keys: list[str], fingerprint: str) -> str:
-    """Cache key of the report's own pages (index, check, changes, profiles)."""
+def pages_key(report: Report, ds: Dataset, chapter_keys: list[str], fingerprint: str,
+              pdf: bool = False) -> str:
+    """Cache key of the report's own pages (index, check, changes, profiles, report.html,
+    and report.pdf when ``pdf``)."""
     previous = report.target.parents[0].parent / str(report.edition.edition - 1) / \
         report.region.region_id / MANIFEST
     blob = {"chapters": chapter_keys, "inputs": ds.hashes, "package": fingerprint,
             "edition": report.edition.__dict__, "region": report.region.__dict__,
             "members": report.members,
             "previous_edition": sha256_file(previous) if previous.is_file() else None}
+    if pdf:  # no key change for builds without --pdf
+        blob["pdf"] = True
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=list).encode()).hexdigest()
 
 
@@ -664,6 +670,16 @@ def write_manifest(report: Report, ds: Dataset, keys: dict[str, str],
     (report.staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
 
+def _write_pdf(report: Report, log: Callable[[str], None]) -> None:
+    """``report.pdf`` in the staging folder, printed from its ``report.html``."""
+    from kfsk_research.printable import PDF, PRINTABLE, write_pdf
+
+    started = time.perf_counter()
+    write_pdf(report.staging / PRINTABLE, report.staging / PDF)
+    log(f"{report.edition.edition}/{report.region.region_id} {PDF:<22} done in "
+        f"{time.perf_counter() - started:5.1f} s")
+
+
 def _swap_into_place(report: Report) -> None:
     """Replace the target with the staged build (two renames; the old copy is removed)."""
     shutil.rmtree(report.staging / ".work", ignore_errors=True)
@@ -717,6 +733,10 @@ def build(editions: list[int], regions: list[str], options: BuildOptions | None 
     chapter fails (other reports of the batch are still finished).
     """
     options = options or BuildOptions()
+    if options.pdf:  # before any input is read, kernel started or folder written
+        from kfsk_research.printable import require_browser
+
+        require_browser()
     config = config or load_config()
     for e in editions:
         config.edition(e)
@@ -768,7 +788,7 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
                     chapter_overrides(spec, options, report.region))
             page_keys[report.target] = pages_key(
                 report, ds, [keys[(report.target, c.chapter_id)] for c in report.specs],
-                fingerprint)
+                fingerprint, options.pdf)
             if (not options.force and previous.get("pages_key") == page_keys[report.target]
                     and _unchanged(list(previous.get("outputs", {})), report.target,
                                    previous.get("outputs", {}))):
@@ -830,6 +850,8 @@ def _build_reports(reports: list[Report], ds: Dataset, config: Config, options: 
                     done.append(report.target / "index.html")
                     continue
                 report_pages.write_report_pages(report, ds, config)
+                if options.pdf:
+                    _write_pdf(report, log)
                 write_manifest(report, ds, {c.chapter_id: keys[(report.target, c.chapter_id)]
                                             for c in report.specs},
                                {c.chapter_id: files[(report.target, c.chapter_id)]

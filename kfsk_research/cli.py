@@ -61,6 +61,8 @@ def parser() -> argparse.ArgumentParser:
                    help="output root above <edition>/<region>/, relative to the current "
                    "directory (default: $KFSK_OUTPUT_DIR, else the project's outputs/)")
     b.add_argument("--show-code", action="store_true", help="keep input cells in the HTML")
+    b.add_argument("--pdf", action="store_true", help="also print each report's report.html "
+                   "to report.pdf with headless Chromium (chromium or google-chrome on PATH)")
     b.add_argument("--jobs", type=int, default=None, help="chapters run in parallel "
                    "(default: number of cores)")
     b.add_argument("--force", action="store_true", help="rebuild every chapter (ignore cache)")
@@ -234,6 +236,11 @@ def cmd_build(args) -> int:
     """Build the requested editions × regions."""
     from kfsk_research.paths import existing_data_dir
 
+    if args.pdf:  # no browser: one line before any fetch, input check or kernel
+        from kfsk_research.printable import require_browser
+
+        require_browser()
+
     existing_data_dir(args.data_dir, "--data-dir")  # before anything slow is imported
     from kfsk_research.build import BuildOptions, build
     from kfsk_research.editions import load_config
@@ -253,6 +260,7 @@ def cmd_build(args) -> int:
     if args.notebook_dir:
         options.notebook_dir = args.notebook_dir.resolve()
     options.parameters = {name: parameter_value(value) for name, value in args.parameter}
+    options.pdf = args.pdf
     started = time.perf_counter()
     total = len(editions) * len(regions)
     part = (f" (shard {args.shard[0]}/{args.shard[1]}: "

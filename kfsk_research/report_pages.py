@@ -200,7 +200,9 @@ def write_report_pages(report, ds, config: Config) -> None:
         f"{html.escape(classification_sv(e.kommungrupp))}.</p>{missing}"
         + (f"<h2>Om utgåvan</h2><ul>{notes}</ul>" if notes else "")
         + '<h2>Sammanfattning</h2><ul><li><a href="summary.html">Sammanfattning</a>: de '
-          "viktigaste resultaten för utgåvan och regionen, med länkar till kapitlen</li></ul>"
+          "viktigaste resultaten för utgåvan och regionen, med länkar till kapitlen</li>"
+          '<li><a href="report.html">Hela rapporten på en sida (för utskrift)</a>: '
+          "sammanfattningen och alla kapitel i ordning, med innehållsförteckning</li></ul>"
         + "<h2>Kapitel</h2>" + link_list(chapters)
         + "<h2>Kontroller</h2>" + _checks_section(report, staging)
         + "<h2>Figurer och kartor</h2>" + _figure_list(staging, titles)
@@ -214,6 +216,9 @@ def write_report_pages(report, ds, config: Config) -> None:
     nav = [("Alla utgåvor", "../../index.html"), ("Sammanfattning", "summary.html")]
     (staging / "index.html").write_text(
         page(f"Tillgång eller belastning? {r.name} {e.edition}", body, nav), encoding="utf-8")
+    from kfsk_research.printable import write_printable
+
+    write_printable(report)  # report.html: summary and chapter pages exist by now
 
 
 COUNT_UNITS = ("persons", "applications", "respondents", "count")
