@@ -172,8 +172,13 @@ def _wrap_names(prefix: str, names: list[str], width: int = 34) -> str:
 def _place_labels(fig, ax, shapes: pd.DataFrame, fontsize: float = 6.5) -> list[str]:
     """Name each municipality at a point inside it, largest first; a label that would
     overlap one already placed is tried above, below and beside (with a leader line) and
-    left out if none fits. Returns the names drawn."""
+    left out if none fits. Returns the names drawn. A map of more than
+    :data:`MAX_LABELLED` municipalities (the whole country) gets none: the names would not
+    be legible at the drawn scale; the table beside the map gives them."""
     from matplotlib import patheffects
+
+    if len(shapes) > MAX_LABELLED:
+        return []
 
     halo = [patheffects.withStroke(linewidth=2, foreground="white")]
     renderer = fig.canvas.get_renderer()

@@ -16,12 +16,13 @@ from functools import cache
 
 import numpy as np
 
+from kfsk_research.maps import MAX_LABELLED
+
 SIMPLIFY_METRES = 250.0  # kept for callers of the first version; see Projection.tolerance
 WIDTH = 320
 GRID = 2  # path units per CSS pixel: coordinates are integers in half pixels
-# A region with more members than this is drawn without names on its maps (a name would
-# not be legible at the drawn scale); its profile pages show the municipality's county.
-MAX_LABELLED = 50
+# A region with more members than MAX_LABELLED is drawn without names on its maps (a name
+# would not be legible at the drawn scale); its profile pages show the municipality's county.
 HIGHLIGHT_FILL = "#d6604d"
 OTHER_FILL = "#dcdcdc"
 

@@ -126,3 +126,25 @@ def test_labels_do_not_overlap(skane_boundaries) -> None:
             assert not a.overlaps(b)
     # the small ones around Lund are named (offset where needed), not drawn on top of each other
     assert {"Burlöv", "Lund", "Staffanstorp"} <= set(info.labelled)
+
+
+def test_whole_country_png_has_county_borders_and_no_names() -> None:
+    from matplotlib.collections import LineCollection
+
+    from kfsk_research.municipalities import boundaries
+
+    names = pd.read_csv("data/reference/municipalities.csv", dtype=str)
+    frame = names[["municipality_id", "municipality_name"]].assign(value=5.0)
+    fig, info = maps.choropleth(frame, "value", "received_per_1000", "t", "Källa: test",
+                                boundaries=boundaries("kommun"))
+    assert info.labelled == [] and not fig.axes[0].texts  # 290 names would not be legible
+    borders = [c for c in fig.axes[0].collections
+               if isinstance(c, LineCollection) and c.get_gid() == "counties"]
+    assert len(borders) == 1 and len(borders[0].get_paths()) >= 21  # 21 counties
+
+
+def test_one_county_png_has_no_county_borders(skane_boundaries) -> None:
+    frame = skane_boundaries[["municipality_id"]].assign(municipality_name="x", value=5.0)
+    fig, _ = maps.choropleth(frame, "value", "received_per_1000", "t", "Källa: test",
+                             boundaries=skane_boundaries)
+    assert not [c for c in fig.axes[0].collections if c.get_gid() == "counties"]
