@@ -25,7 +25,7 @@ from pathlib import Path
 
 from kfsk_research import __version__
 from kfsk_research.fields import input_sv
-from kfsk_research.formatting import join_sv
+from kfsk_research.formatting import count_sv, join_sv
 
 PACKAGE = "kfsk-research"
 PROVENANCE = "kolada/provenance.json"
@@ -172,6 +172,21 @@ def footer_html(downloads: str, citation: str) -> str:
     return f'<p class="table-data">{"<br>".join(lines)}</p>'
 
 
+def profile_table_footers(report_dir: Path, data_dir: str | Path, edition: int,
+                          region_name: str) -> tuple[str, str]:
+    """The blocks under a municipality profile's two tables (reception; establishment):
+    the reception table links ``tables/reception_municipality.csv`` (every member's rows)
+    where the report has it; the establishment table has no CSV of its own, so only its
+    citation."""
+    dates = retrieval_dates(data_dir)
+    csv = ("reception_municipality"
+           if (Path(report_dir) / "tables" / "reception_municipality.csv").is_file() else None)
+    return (footer_html(downloads_html(csv=csv),
+                        citation_sv(("N01986", "N01987", "N01951"), dates, edition,
+                                    region_name)),
+            footer_html("", citation_sv(("N00960", "N00973"), dates, edition, region_name)))
+
+
 # -- the whole report ------------------------------------------------------------------------
 def write_zip(path: Path, files: dict[str, bytes]) -> Path:
     """A zip of ``files`` (name → bytes) in name order, every entry dated 1980-01-01 with
@@ -200,29 +215,102 @@ def readme_txt(tables: list[tuple[str, str, str, list[tuple[str, str, str, str]]
         if caption:
             out.append(f"  {caption}")
         for col, label, unit, description in columns:
-            text = f"  - {col}: {label}" + (f" ({unit})" if unit else "")
+            text = f"  - {col}" + (f": {label}" if label else "") + (f" ({unit})" if unit
+                                                                      else "")
             out.append(text + (f". {description}" if description else ""))
         out.append("")
     return "\n".join(out)
 
 
-def citation_txt(title: str, edition: int, region_name: str, sources: Iterable[str],
+def report_title_sv(edition: int, region_name: str) -> str:
+    """``Tillgång eller belastning? – Skåne, utgåva 2018``."""
+    return f"{REPORT_TITLE} – {region_name}, utgåva {edition}"
+
+
+def report_citation_sv(edition: int, region_name: str, dates: dict[str, str],
+                       sources: Iterable[str] = (), version: str = __version__) -> str:
+    """How to cite a whole report in one paragraph (plain text): title, edition, region,
+    package version, the sources in short (Kolada with its retrieval dates) and the 2018
+    report it rebuilds."""
+    sources = list(dict.fromkeys(sources))
+    kpis = [s for s in sources if is_kpi(s)]
+    known = sorted({dates[k] for k in kpis if k in dates})
+    when = (UNKNOWN_DATE if not known else
+            f"hämtad {join_sv(known)}" + (f", delvis {UNKNOWN_DATE}"
+                                           if any(k not in dates for k in kpis) else ""))
+    named = ([f"{KOLADA_SV}, {when}"] if kpis else []) + list(dict.fromkeys(
+        input_sv(s).split(",")[0] for s in sources if s != REPORT and not is_kpi(s)))
+    return (f"{report_title_sv(edition, region_name)}. Bearbetning {PACKAGE} {version}, "
+            f"efter {REPORT_SV}."
+            + (f" Data: {'; '.join(named)}." if named else ""))
+
+
+def citation_txt(edition: int, region_name: str, sources: Iterable[str],
                  dates: dict[str, str], version: str = __version__) -> str:
     """``CITATION.txt``: how to cite a report, its sources with retrieval dates, the package
     version and the original 2018 report."""
-    sources = list(sources)
+    sources = list(dict.fromkeys(sources))
     kpis = [s for s in sources if is_kpi(s)]
     others = [s for s in sources if s != REPORT and not is_kpi(s)]
-    lines = [
-        "Så citerar du rapporten", "", f"{title}. Utgåva {edition}, {region_name}. "
-        f"Bearbetning med {PACKAGE} {version}.", "",
-        f"Rapporten bygger om Kommunförbundet Skånes rapport {REPORT_TITLE} (2018) ur öppna "
-        "källor.", "", "Källor:"]
+    lines = ["Så citerar du rapporten", "",
+             report_citation_sv(edition, region_name, dates, sources, version), "",
+             "Källor med hämtningsdatum:"]
     if kpis:
-        lines.append(f"- {kolada_sv(kpis, dates)}; licens CC BY 4.0")
+        lines.append(f"- {kolada_sv(kpis, dates)} (licens CC BY 4.0)")
     lines += [f"- {input_sv(s)}, {UNKNOWN_DATE}" for s in others]
-    lines.append(f"- {REPORT_SV} (uppgifter som endast finns i rapporten)")
-    lines += ["", "Originalrapporten:", f"{REPORT_SV}. Kommunförbundet Skåne, 2018.", "",
-              "Hämtningsdatum för Kolada kommer ur kolada/provenance.json i dataunderlaget; "
-              f"\"{UNKNOWN_DATE}\" där ett datum inte finns maskinläsbart.", ""]
+    lines.append(f"- {REPORT_SV} (uppgifter som endast finns i rapporten, med sidhänvisning "
+                 "på sidorna)")
+    lines += ["", "Originalrapporten:",
+              f"Kommunförbundet Skåne (2018). {REPORT_TITLE} En rapport om etablering och "
+              "integration i Skånes kommuner.", "",
+              "Bearbetning:",
+              f"{PACKAGE} {version}, utgåva {edition}, {region_name}. Tabellerna finns i "
+              "tables.zip (med README.txt) och under varje figur och tabell på sidorna.", "",
+              "Hämtningsdatum för Kolada kommer ur kolada/provenance.json i dataunderlaget "
+              f"(fetched_at per nyckeltal); \"{UNKNOWN_DATE}\" där inget datum finns "
+              "maskinläsbart.", ""]
     return "\n".join(lines)
+
+
+def write_report_downloads(staging: Path, data_dir: str | Path, edition: int,
+                           region_name: str) -> str:
+    """Write ``tables.zip`` (every ``tables/*.csv`` and ``README.txt``) and ``CITATION.txt``
+    into a report's folder ``staging``; return the index page's section linking them
+    (HTML). The sources are those of the tables present (from the catalogue)."""
+    import pandas as pd
+
+    from kfsk_research.catalogue import table_entry
+    from kfsk_research.fields import describe
+    from kfsk_research.report_pages import UNIT_SV
+
+    docs, files, sources = [], {}, []
+    for path in sorted((staging / "tables").glob("*.csv")):
+        try:
+            entry = table_entry(path.stem)
+            title, caption = entry.title, entry.caption
+            sources += entry.sources
+        except KeyError:
+            title, caption = "", ""
+        try:
+            columns = [str(c) for c in pd.read_csv(path, nrows=0).columns]
+        except (ValueError, OSError):  # an empty file has no header
+            columns = []
+        docs.append((path.name, title, caption,
+                     [(d["name"], d["label_sv"], UNIT_SV.get(d["unit"], d["unit"]),
+                       d["description_sv"]) for d in describe(columns)]))
+        files[path.name] = path.read_bytes()
+    files["README.txt"] = readme_txt(
+        docs, f"{report_title_sv(edition, region_name)}: tabeller").encode("utf-8")
+    write_zip(staging / "tables.zip", files)
+    dates = retrieval_dates(data_dir)
+    sources.append(REPORT)
+    (staging / "CITATION.txt").write_text(
+        citation_txt(edition, region_name, sources, dates), encoding="utf-8")
+    cite = html.escape(report_citation_sv(edition, region_name, dates, sources))
+    return ("<h2>Ladda ner och citera</h2><ul>"
+            f'<li><a href="tables.zip">Alla tabeller (ZIP)</a>: '
+            f"{count_sv(len(files) - 1, 'CSV-fil', 'CSV-filer')} och README.txt med "
+            "kolumnernas rubriker, enheter och beskrivningar</li>"
+            '<li><a href="CITATION.txt">Så citerar du rapporten (CITATION.txt)</a>: källor '
+            "med hämtningsdatum och originalrapporten</li></ul>"
+            f"<p>Citera så här: {cite}</p>")

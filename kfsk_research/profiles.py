@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from kfsk_research import tables
+from kfsk_research.citation import profile_table_footers
 from kfsk_research.context import html_table
 from kfsk_research.fields import classification_sv
 from kfsk_research.formatting import count_sv, join_sv, number_sv, number_word
@@ -188,6 +189,8 @@ def write_profiles(report, ds, folder: Path) -> dict[str, Path]:
     rates_all = tables.reception_municipality(ds, everyone, [e.last_year]).set_index(
         "municipality_id")["received_per_1000"]
     gdf = boundaries("kommun")
+    reception_footer, establishment_footer = profile_table_footers(
+        folder.parent, ds.data_dir, e.edition, r.name)
     # the locator map: the region, or for a region of more than MAX_LABELLED members (the
     # whole country) the municipality's county, drawn once per county
     locators: dict[tuple[str, ...], tuple[dict[str, str], int, int]] = {}
@@ -245,12 +248,14 @@ def write_profiles(report, ds, folder: Path) -> dict[str, Path]:
                          f"{name}: kommunmottagna {years[0]}–{years[-1]}; per 1\u00a0000 "
                          f"invånare för kommunen, regionen ({r.name}) och riket; invånare 31 "
                          "december året före", labels=reception, formats=formats)
+            + reception_footer
             + _assignment_note(ds, rows, code, name, report.members)
             + "<h2>Etablering över tid</h2>"
             + html_table(rows[list(establishment)],
                          f"{name}: inskrivna i {_programme(years)} och andel av dem som "
                          "lämnat som har arbete eller studerar efter 90 dagar",
                          labels=establishment)
+            + establishment_footer
             + "<h2>Kommungrupp</h2>"
             + _peers(ds, groups, e.kommungrupp, code, report.members, rates_all, e.last_year)
             + survey_html

@@ -12,6 +12,7 @@ import pandas as pd
 
 from kfsk_research import catalogue
 from kfsk_research.chapters import CHAPTERS
+from kfsk_research.citation import write_report_downloads
 from kfsk_research.editions import Config, available_editions
 from kfsk_research.fields import classification_sv, describe, input_sv
 from kfsk_research.formatting import count_sv, number_sv, number_word, signed_sv
@@ -191,6 +192,7 @@ def write_report_pages(report, ds, config: Config) -> None:
     notes = "".join(f"<li>{html.escape(note_sv(n))}</li>" for n in e.notes
                     if not _restates_kommungrupp(n))
     titles = kpi_titles(ds)
+    downloads = write_report_downloads(staging, ds.data_dir, e.edition, r.name)  # zip, CITATION
     body = (
         f"<h1>Tillgång eller belastning? – {html.escape(r.name)}, utgåva {e.edition}</h1>"
         f"<p>Nyanländas mottagande och etablering i {html.escape(r.name)} "
@@ -203,7 +205,7 @@ def write_report_pages(report, ds, config: Config) -> None:
           "viktigaste resultaten för utgåvan och regionen, med länkar till kapitlen</li>"
           '<li><a href="report.html">Hela rapporten på en sida (för utskrift)</a>: '
           "sammanfattningen och alla kapitel i ordning, med innehållsförteckning</li></ul>"
-        + "<h2>Kapitel</h2>" + link_list(chapters)
+        + downloads + "<h2>Kapitel</h2>" + link_list(chapters)
         + "<h2>Kontroller</h2>" + _checks_section(report, staging)
         + "<h2>Figurer och kartor</h2>" + _figure_list(staging, titles)
         + ('<h2>Kommunprofiler</h2><div class="cols">' + link_list(profile_links) + "</div>"
