@@ -169,7 +169,7 @@ def footer_html(downloads: str, citation: str) -> str:
     """The block under a table: the download line and the escaped citation."""
     lines = [f'<span class="downloads">{downloads}</span>'] if downloads else []
     lines.append(f'<span class="source">{html.escape(citation)}</span>')
-    return f'<p class="table-data">{"<br>".join(lines)}</p>'
+    return f'<p class="table-data"><small>{"<br>".join(lines)}</small></p>'
 
 
 def profile_table_footers(report_dir: Path, data_dir: str | Path, edition: int,

@@ -256,6 +256,14 @@ class Chapter:
             sources = catalogue.table_entry(table_id).sources
         except KeyError:
             sources = ()
+        frame = self.tables.get(table_id)
+        if frame is not None and "source" in frame.columns:
+            # rows printed in the 2018 report (``source`` "report …, s. 9"): cite it too
+            printed = [str(v) for v in frame["source"] if str(v).startswith("report")]
+            if printed:
+                sources = (*sources, citation.REPORT)
+                pages = [*pages, *(int(n) for v in printed
+                                   for n in re.findall(r"s\.\s*(\d+)", v))]
         return citation.footer_html(citation.downloads_html(csv=table_id, lead=lead),
                                     self.citation(sources, citation.pages_sv(pages)))
 
@@ -994,6 +1002,7 @@ class Chapter:
             self.survey, "respondents", "respondents", "Svarande per kommun i enkäten 2018",
             SOURCE_REPORT + ", kap. 4")
         self.__dict__["_maps"] = True
+        self.table("survey_respondents", self.survey, show=False)  # the CSV behind the map
         alt = (f"Karta: svarande per kommun i enkäten 2018 i {self.region.name}. "
                + _extremes_alt(self.survey, "municipality_name", "respondents", "kommun",
                                decimals=0))
