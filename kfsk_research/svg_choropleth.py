@@ -18,7 +18,7 @@ from kfsk_research import maps, svgmap
 from kfsk_research.formatting import count_sv, number_sv
 
 MAP_WIDTH = 560  # pixels of the map part at natural size; the legend is beside it
-MAP_HEIGHT = 620
+MAP_HEIGHT = 780
 LEGEND_WIDTH = 300
 FONT = 12  # legend text, pixels
 LABEL_FONT = 11  # place names, pixels

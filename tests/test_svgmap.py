@@ -275,6 +275,10 @@ def test_chapter_map_hover_text_and_profile_link(pages_root: Path,
         title = link.find_element(By.TAG_NAME, "title").get_attribute("textContent")
         # N01986 2017 Malmö 2443 over N01951 2016 328494, per 1 000
         assert title == "Malmö: 7,4 per 1\u00a0000 invånare (2017)"
+        # the municipalities are in the keyboard's tab order, the <svg> is a labelled group
+        assert driver.execute_script("return arguments[0].tabIndex", link) == 0
+        svg = driver.find_element(By.CSS_SELECTOR, "#map_received_per_1000_2017-map")
+        assert svg.get_attribute("role") == "group" and svg.get_attribute("aria-label")
         driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', "
                               "{bubbles: true}))", link)
         assert driver.current_url.endswith("/2018/skane/municipalities/1280.html")
