@@ -105,6 +105,19 @@ def chapter_pages(staging: Path) -> list[Path]:
     return sorted((staging / "chapters").glob("*.html"), key=number)
 
 
+def fallback_heading(rel: str) -> str:
+    """The heading of a chapter page that has no ``<h1>``: its number and title as in the
+    navigation (``01 Bakgrund``)."""
+    from kfsk_research.chapters import chapter_spec
+
+    stem = Path(rel).stem
+    try:
+        spec = chapter_spec(stem)
+    except ValueError:
+        return stem
+    return f"{spec.number} {spec.title}"
+
+
 def section_id(rel: str) -> str:
     """The in-page anchor of an included page: ``sammanfattning``, ``kapitel-02_etablering``."""
     return SUMMARY_SECTION if rel == SUMMARY else "kapitel-" + Path(rel).stem
@@ -232,9 +245,11 @@ def printable_html(staging: Path, title: str) -> str:
     for rel in rels:
         body = merger.rewrite(rel)
         anchor = section_id(rel)
+        if not _H1.search(body):  # a page without its own heading gets the chapter's title
+            body = f"<h1>{html.escape(fallback_heading(rel))}</h1>\n{body}"
         subs = [(m.group(1), heading_text(m.group(0), _H2))
                 for m in _H2.finditer(body)] if rel != SUMMARY else []
-        entries.append((anchor, heading_text(body) or Path(rel).stem,
+        entries.append((anchor, heading_text(body),
                         [(html.unescape(a), t) for a, t in subs]))
         kind = "print-summary" if rel == SUMMARY else "print-chapter"
         sections.append(f'<section class="print-part {kind}" id="{html.escape(anchor)}">\n'

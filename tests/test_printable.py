@@ -1,8 +1,9 @@
 """``report.html`` (the whole report on one page), ``kfsk build --pdf`` and dark mode.
 
-- A small staging folder written here (a summary and chapters 01, 03 and 10, with colliding
-  heading ids, a repeated SVG pattern id and links of every kind) checks the merge by hand:
-  which chapters, in which order, every link rewritten, every id unique.
+- A small staging folder written here (a summary and chapters 01, 03, 05 and 10, with
+  colliding heading ids, a repeated SVG pattern id, links of every kind, and a chapter page
+  without an ``<h1>`` as a stub chapter writes it) checks the merge by hand: which chapters,
+  in which order, under which heading, every link rewritten, every id unique.
 - Every report of the session build (``batch``) has a ``report.html`` whose ``<h1>``s are
   the summary's and each chapter page's, in chapter order; its relative links reach files,
   its in-page links reach ids, and its ids are unique.
@@ -70,6 +71,18 @@ def _ids(document: str) -> list[str]:
     return [a or b for a, b in _ID.findall(document)]
 
 
+def _own_heading(path: Path) -> str:
+    """A chapter page's ``<h1>``, else (a stub chapter without one) the text of its
+    navigation link to itself (``01 Bakgrund``)."""
+    document = path.read_text(encoding="utf-8")
+    found = _h1s(document)
+    if found:
+        return found[0]
+    link = re.search(rf'<a href="{re.escape(path.name)}">([^<]*)</a>', document)
+    assert link, path
+    return _text(link.group(1))
+
+
 def _chapter_files(report: Path) -> list[Path]:
     """``chapters/*.html`` by chapter number (the two digits before ``_``)."""
     return sorted((report / "chapters").glob("*.html"), key=lambda p: int(p.name[:2]))
@@ -80,12 +93,14 @@ def _chapter_files(report: Path) -> list[Path]:
 # --------------------------------------------------------------------------------------
 
 CHAPTER_NAV = [("Innehåll", "../index.html"), ("02 Beta", "02_b.html")]
+STUB_NAV = [("Innehåll", "../index.html"), ("05 Goda exempel och lärdomar",
+                                             "05_goda_exempel.html")]
 HATCH_SVG = ('<svg class="kfsk-svgmap"><defs><pattern id="hatch"><path d="M0 0v6"/></pattern>'
              '</defs><path fill="url(#hatch)" d="M0 0h9"/></svg>')
 
 
 def _write_staging(root: Path) -> Path:
-    """A staging folder: summary, chapters 01, 03 and 10 (no 02), as the build writes them
+    """A staging folder: summary, chapters 01, 03, 05 and 10 (no 02), as the build writes them
     (``page()`` with nav and footer; nbconvert's percent-encoded heading ids)."""
     chapters = root / "chapters"
     chapters.mkdir(parents=True)
@@ -106,6 +121,9 @@ def _write_staging(root: Path) -> Path:
         '<img alt="figur" src="../figures/f.png"><p><a href="../municipalities/1280.html">'
         'Malmö</a> <a href="../../../index.html">alla utgåvor</a> '
         '<a href="https://www.kolada.se/">Kolada</a></p>'), CHAPTER_NAV), encoding="utf-8")
+    # a chapter page without its own <h1> (the stub chapters of a user region)
+    (chapters / "05_goda_exempel.html").write_text(page("05 Goda exempel", (
+        "<p>Bara ett huvud.</p>"), STUB_NAV), encoding="utf-8")
     (chapters / "10_j.html").write_text(page("10 Jota", (
         "<h1>Kapitel 10 – Jota</h1><p>Sist.</p>"), CHAPTER_NAV), encoding="utf-8")
     return root
@@ -118,16 +136,17 @@ def merged(tmp_path: Path) -> str:
 
 def test_merged_page_has_summary_then_present_chapters_in_order(merged: str) -> None:
     assert _h1s(merged) == ["Testrapport", "Sammanfattning – Testland, utgåva 2018",
-                            "Kapitel 1 – Alfa", "3. Gamma", "Kapitel 10 – Jota"]
+                            "Kapitel 1 – Alfa", "3. Gamma", "05 Goda exempel och lärdomar",
+                            "Kapitel 10 – Jota"]
     assert "sju kapitel" not in merged
-    assert "rapportens tre kapitel" in merged  # 01, 03 and 10: what the folder holds
+    assert "rapportens fyra kapitel" in merged  # 01, 03, 05 and 10: what the folder holds
 
 
 def test_merged_page_keeps_main_content_only(merged: str) -> None:
     assert "<nav" not in merged  # the pages' navigation stays out (page() adds its own)
     assert "02_b.html" not in merged
     assert "<footer" not in merged
-    assert merged.count('<section class="print-part') == 4
+    assert merged.count('<section class="print-part') == 5
 
 
 def test_merged_links_work_from_the_report_folder(merged: str) -> None:
@@ -164,7 +183,8 @@ def test_table_of_contents_lists_parts_and_chapter_sections(merged: str) -> None
     toc = merged[merged.index('class="toc"'):merged.index("<section")]
     assert re.findall(r'<a href="([^"]*)">', toc) == [
         "#sammanfattning", "#kapitel-01_a", "#kapitel-01_a--Gemensam", "#kapitel-03_c",
-        "#kapitel-03_c--Gemensam", "#kapitel-03_c--Sek-%C3%A5", "#kapitel-10_j"]
+        "#kapitel-03_c--Gemensam", "#kapitel-03_c--Sek-%C3%A5", "#kapitel-05_goda_exempel",
+        "#kapitel-10_j"]
     assert ">Sek å</a>" in toc
 
 
@@ -296,7 +316,7 @@ def check_report_html(report: Path) -> None:
     """The assertions on one built report's ``report.html`` (see the module docstring)."""
     document = (report / "report.html").read_text(encoding="utf-8")
     summary = _h1s((report / "summary.html").read_text(encoding="utf-8"))
-    chapters = [_h1s(p.read_text(encoding="utf-8"))[0] for p in _chapter_files(report)]
+    chapters = [_own_heading(p) for p in _chapter_files(report)]
     assert chapters, report
     assert _h1s(document)[1:] == summary + chapters, report
     ids = _ids(document)
@@ -365,8 +385,7 @@ def test_build_with_pdf_reuses_chapters_and_prints_every_chapter(
     assert [(int(m.group(1)), int(m.group(2))) if m else None for m in numbers] == [
         (i, n) for i in range(1, n + 1)]
     tops = [_PAGE_NUMBER.sub("", t, count=1).strip() for t in texts]
-    headings = [_plain(_h1s(p.read_text(encoding="utf-8"))[0])
-                for p in _chapter_files(report)]
+    headings = [_plain(_own_heading(p)) for p in _chapter_files(report)]
     summary = _plain(_h1s((report / "summary.html").read_text(encoding="utf-8"))[0])
     starts = []
     for heading in [summary, *headings]:
@@ -497,7 +516,7 @@ def test_print_stylesheet_breaks_chapters_and_hides_navigation(driver, tmp_path:
                     s('.table-data .source').display, s('body').color];""")
     finally:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
-    assert breaks == ["page"] * 5  # the summary and chapters 01, 03, 09, 10
+    assert breaks == ["page"] * 6  # the summary and chapters 01, 03, 05, 09, 10
     assert (nav, downloads, png_link) == ("none", "none", "none")
     assert thead == "table-header-group"  # header rows repeat on each printed page
     assert source != "none"  # the citation stays on paper
