@@ -170,7 +170,7 @@ def cmd_list(args) -> int:
     if root is not None and not available:
         try:
             config.select_editions(["latest"], root)
-        except DataError as exc:  # why there is none, in one line
+        except ConfigError as exc:  # why there is none, in one line
             print(f"  none: {exc}")
     print(f"inputs required: {', '.join(config.required)}")
     print(f"inputs optional: {', '.join(config.optional)}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from kfsk_research.errors import ConfigError, DataError
+from kfsk_research.errors import ConfigError
 
 ENV_CONFIG = "KFSK_CONFIG"
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "config.toml"
@@ -165,7 +165,7 @@ class Config:
         if "all" in texts or "latest" in texts:
             available = available_editions(self, root)
             if not available:
-                raise EditionDataError(*_no_edition(self, root))
+                raise _no_edition(self, root)
             if "all" in texts:
                 return available
         chosen = [available[-1] if t == "latest" else self.edition(t, root).edition
@@ -263,8 +263,15 @@ def _region(region_id: str, raw: dict, path: Path,
                   chapters, tuple(sorted(notebooks.items())))
 
 
-class EditionDataError(DataError):
-    """The data directory lacks an edition's data years in a required input."""
+class EditionDataError(ConfigError):
+    """An edition the data directory does not allow: a required input lacks some of its
+    data years (``file``: that input, relative to the data directory; ``years``: the
+    years it lacks). A choice error (exit 3), like an unknown edition."""
+
+    def __init__(self, message: str, file: str = "", years: tuple[int, ...] = ()) -> None:
+        super().__init__(message)
+        self.file = file
+        self.years = years
 
 
 def years_text(years: Iterable[int]) -> str:
@@ -288,13 +295,16 @@ def input_years(path: Path) -> frozenset[int] | None:
 
 @cache
 def _file_years(path: str, mtime_ns: int, size: int) -> frozenset[int] | None:
-    with Path(path).open(encoding="utf-8", newline="") as fh:
-        rows = csv.reader(fh)
-        header = [h.strip() for h in next(rows, [])]
-        if YEAR_COLUMN not in header:
-            return None
-        i = header.index(YEAR_COLUMN)
-        periods = {row[i].strip() for row in rows if len(row) > i}
+    try:  # the period column is ASCII; a file the loaders reject restricts nothing here
+        with Path(path).open(encoding="utf-8", errors="replace", newline="") as fh:
+            rows = csv.reader(fh)
+            header = [h.strip().lstrip("\ufeff") for h in next(rows, [])]
+            if YEAR_COLUMN not in header:
+                return None
+            i = header.index(YEAR_COLUMN)
+            periods = {row[i].strip() for row in rows if len(row) > i}
+    except csv.Error:
+        return None
     return frozenset(int(p) for p in periods if p.isdigit())  # validation reports the rest
 
 
@@ -332,47 +342,47 @@ def available_editions(config: Config,
             if all(y in common for y in range(e - config.span, e))]
 
 
-def _editions_text(config: Config, root: Path) -> str:
-    available = available_editions(config, root)
-    return (f"editions the data in {root} allow: {years_text(available)}" if available
-            else f"the data in {root} allow no edition")
-
-
 def check_edition_data(config: Config, edition: int,
                        data_root: str | os.PathLike[str] | None = None) -> None:
-    """Raise :class:`EditionDataError` (one line: file, edition, missing years) unless
-    every required input has rows for each of the edition's data years. A required file
-    that does not exist is left to the loaders (a missing input, with how to get it)."""
+    """Raise :class:`EditionDataError` (one line: the edition, the editions the data allow,
+    the file and the years it lacks) unless every required input has rows for each of the
+    edition's data years. A required file that does not exist is left to the loaders (a
+    missing input, with how to get it)."""
     root = _data_root(data_root)
     missing = {rel: years for rel, years in missing_years(config, edition, root).items()
                if (root / rel).is_file()}
-    if missing:
-        rel, years = next(iter(missing.items()))
-        more = (f" ({len(missing) - 1} more required "
-                f"{'file lacks' if len(missing) == 2 else 'files lack'} years too)"
-                if len(missing) > 1 else "")
-        span = years_text(range(edition - config.span, edition))
-        raise EditionDataError(
-            rel, f"edition {edition} needs data for {span} but the file has no rows for "
-            f"{years_text(years)}{more}; " + _editions_text(config, root))
+    if not missing:
+        return
+    rel, years = next(iter(missing.items()))
+    more = (f" ({len(missing) - 1} more required "
+            f"{'file lacks' if len(missing) == 2 else 'files lack'} years too)"
+            if len(missing) > 1 else "")
+    valid = ", ".join(map(str, available_editions(config, root))) or "none"
+    span = years_text(range(edition - config.span, edition))
+    raise EditionDataError(
+        f"unknown edition '{edition}'; valid editions: {valid} (those the data in {root} "
+        f"allow): edition {edition} needs data for {span} and {rel} has no rows for "
+        f"{years_text(years)}{more}", rel, years)
 
 
-def _no_edition(config: Config, data_root: str | os.PathLike[str] | None) -> tuple[str, str]:
-    """(file, message) saying why the data directory allows no edition at all."""
+def _no_edition(config: Config, data_root: str | os.PathLike[str] | None) -> EditionDataError:
+    """The error saying why the data directory allows no edition at all."""
     root = _data_root(data_root)
     absent = [rel for rel in config.required if not (root / rel).is_file()]
     if absent:
-        return absent[0], (f"no edition is available in {root}: {len(absent)} required "
-                           f"input(s) missing ({', '.join(absent)}); run 'kfsk fetch'")
+        return EditionDataError(
+            f"no edition is available in {root}: {len(absent)} required input(s) missing "
+            f"({', '.join(absent)}); run 'kfsk fetch'", absent[0])
     first = config.first_edition
     missing = missing_years(config, first, root)
     if missing:
         rel, years = next(iter(missing.items()))
-        return rel, (f"no edition is available in {root}: the first, {first}, needs data for "
-                     f"{years_text(range(first - config.span, first))} and the file has no "
-                     f"rows for {years_text(years)}")
-    return str(root), (f"no edition is available: no required input has a '{YEAR_COLUMN}' "
-                       "column to date an edition by")
+        return EditionDataError(
+            f"no edition is available in {root}: {rel} has no rows for {years_text(years)} "
+            f"(the first edition, {first}, needs data for "
+            f"{years_text(range(first - config.span, first))})", rel, years)
+    return EditionDataError(f"no edition is available in {root}: no required input has a "
+                            f"'{YEAR_COLUMN}' column to date an edition by")
 
 
 def _int_value(value: object, where: str, path: Path, example: str) -> int:

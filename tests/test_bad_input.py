@@ -311,11 +311,10 @@ def test_config_key_typo_names_key_and_suggestion(snapshot_copy: Path, tmp_path:
                                                   monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     text = DEFAULT_CONFIG.read_text(encoding="utf-8")
-    marker = "[editions]\nfirst = 2018\ndata_years"
+    marker = "first = 2018\ndata_years"
     assert marker in text
     config = tmp_path / "config.toml"
-    config.write_text(text.replace(marker, "[editions]\nfirst = 2018\ndata_yeras"),
-                      encoding="utf-8")
+    config.write_text(text.replace(marker, "first = 2018\ndata_yeras"), encoding="utf-8")
     monkeypatch.setenv("KFSK_CONFIG", str(config))
     out = tmp_path / "out"
     sentinel = _with_sentinel(out)

@@ -228,11 +228,12 @@ def test_a_file_lacking_the_year_keeps_2024_out(config: Config, snapshot_copy: P
     code = cli.main(["build", "--edition", "2024", "--data-dir", str(snapshot_copy),
                      "--output-dir", str(out), "--offline"])
     err = capsys.readouterr().err
-    assert code == cli.EXIT_DATA
+    assert code == cli.EXIT_CONFIG  # a choice the data do not allow, as an unknown edition
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert err.startswith("error: kolada/N00961.csv: edition 2024 needs data for 2021–2023 "
-                          "but the file has no rows for 2023;"), err
-    assert "2018–2023" in err  # what the data allow instead
+    assert err.startswith("error: unknown edition '2024'; valid editions: 2018, 2019, 2020, "
+                          "2021, 2022, 2023 (those the data in "), err
+    assert err.endswith(": edition 2024 needs data for 2021–2023 and kolada/N00961.csv has "
+                        "no rows for 2023\n"), err
     assert not out.exists()
     # `latest` is still 2023
     seen: list[list[int]] = []
@@ -252,9 +253,11 @@ def test_a_chapter_by_hand_names_edition_file_and_years(snapshot_copy: Path,
                 output_dir=str(tmp_path / "scratch"))
     text = str(info.value)
     assert "\n" not in text
-    assert text.startswith("kolada/N01951.csv: edition 2024 needs data for 2021–2023 but "
-                           "the file has no rows for 2023"), text
-    assert "7 more required files lack years too" in text
+    assert text.startswith("unknown edition '2024'; valid editions: 2018, 2019, 2020, 2021, "
+                           "2022, 2023"), text
+    assert text.endswith("edition 2024 needs data for 2021–2023 and kolada/N01951.csv has no "
+                         "rows for 2023 (7 more required files lack years too)"), text
+    assert (info.value.file, info.value.years) == ("kolada/N01951.csv", (2023,))
 
 
 def test_a_year_missing_in_the_middle_removes_three_editions(config: Config,
@@ -266,8 +269,10 @@ def test_a_year_missing_in_the_middle_removes_three_editions(config: Config,
     assert available_editions(config, snapshot_copy) == [2020, 2021, 2022, 2023]
     with pytest.raises(EditionDataError) as info:
         config.select_editions(None, snapshot_copy)  # the default, 2018
-    assert str(info.value).startswith("kolada/N00960.csv: edition 2018 needs data for "
-                                      "2015–2017 but the file has no rows for 2016;")
+    text = str(info.value)
+    assert text.startswith("unknown edition '2018'; valid editions: 2020, 2021, 2022, 2023 ")
+    assert text.endswith("edition 2018 needs data for 2015–2017 and kolada/N00960.csv has no "
+                         "rows for 2016"), text
 
 
 def _tiny_data(tmp_path: Path, years_a: range, years_b: range) -> tuple[Config, Path]:
@@ -301,8 +306,10 @@ def test_no_edition_at_all_is_one_line(tmp_path: Path) -> None:
     assert available_editions(config, data) == []
     with pytest.raises(EditionDataError) as info:
         config.select_editions(["all"], data)
-    assert str(info.value).startswith("kolada/N00001.csv: no edition is available")
-    assert "2016–2017" in str(info.value)
+    text = str(info.value)
+    assert text.startswith(f"no edition is available in {data}: kolada/N00001.csv has no rows "
+                           "for 2016–2017 (the first edition, 2018, needs data for "
+                           "2015–2017)"), text
 
 
 def test_editions_follow_an_edited_file(tmp_path: Path) -> None:
