@@ -201,11 +201,16 @@ def _legend(fid: str, indicator: str, palette: list[str], labels: list[str],
     return (f'<g class="map-legend" font-size="{FONT}" fill="#222">{"".join(lines)}</g>', y)
 
 
+# Table headers where the field's label does not name the unit.
+TABLE_LABELS = {"refugees_employed_pct": "Förvärvsarbetande flyktingar 20–64 år, procent"}
+
+
 def values_table(frame: pd.DataFrame, value: str, indicator: str, *, note: str | None = None,
                  note_label: str = "", links: dict[str, str] | None = None,
-                 caption: str = "") -> str:
+                 year: int | None = None) -> str:
     """The map's values as a table in ``<details>`` (``Kartans värden som tabell``): name
-    (linked to the profile), value (– when missing) and the legend class it is drawn in."""
+    (linked to the profile), value (– when missing) and the legend class it is drawn in;
+    the caption is the legend's title (unit and scale) and the year."""
     from kfsk_research.context import html_table
 
     frame = frame.drop_duplicates("municipality_id").copy()
@@ -226,7 +231,11 @@ def values_table(frame: pd.DataFrame, value: str, indicator: str, *, note: str |
                    strict=False))
     hrefs = {n: html.escape((links or {}).get(c, f"../municipalities/{c}.html"))
              for n, c in ids.items()}
-    table = html_table(shown, caption, hrefs, decimals=VALUE_TEXT.get(indicator, (1, ""))[0])
+    note = maps.SCALE_NOTES.get(indicator, "")
+    caption = (" ".join(maps.LEGEND_TITLES[indicator].split("\n"))
+               + (f", {year}" if year is not None else "") + (f"; {note.lower()}" if note else ""))
+    table = html_table(shown, caption, hrefs, decimals=VALUE_TEXT.get(indicator, (1, ""))[0],
+                       labels={k: v for k, v in TABLE_LABELS.items() if k == value})
     return ("<details class=\"map-values\"><summary>Kartans värden som tabell</summary>"
             f"{table}</details>")
 
@@ -238,4 +247,4 @@ def inline_map(frame: pd.DataFrame, value: str, indicator: str, figure_id: str, 
     return (choropleth_svg(frame, value, indicator, figure_id, year=year, note=note,
                            note_label=note_label, summary=summary, links=links)
             + values_table(frame, value, indicator, note=note, note_label=note_label,
-                           links=links))
+                           links=links, year=year))

@@ -97,7 +97,10 @@ def test_skane_titles_links_and_size(skane_svg: str) -> None:
 def test_skane_with_table_under_60_kb(names: pd.DataFrame) -> None:
     frame = _rates(2017, names)
     frame = frame[frame["municipality_id"].str.startswith("12")]
-    out = svg_choropleth.inline_map(frame, "received_per_1000", "received_per_1000", "m")
+    out = svg_choropleth.inline_map(frame, "received_per_1000", "received_per_1000", "m",
+                                    year=2017)
+    assert ("<caption>Mottagna per 1\u00a0000 invånare, 2017; samma klassgränser i alla "
+            "utgåvor</caption>") in out
     assert len(out.encode()) < 60_000
     assert "<details" in out and "<summary>Kartans värden som tabell</summary>" in out
     assert '<a href="../municipalities/1280.html">Malmö</a>' in out
