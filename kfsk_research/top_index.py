@@ -40,18 +40,22 @@ def county_links(reports: dict[str, list[int]], config: Config) -> dict[str, tup
         region = config.regions.get(rid)
         if region is None or len(region.counties) != 1 or region.municipalities:
             continue
-        out[region.counties[0]] = (f"{eds[-1]}/{rid}/index.html",
-                                   f"{region.name}: utgåva {eds[-1]}")
+        out[region.counties[0]] = (f"{eds[-1]}/{rid}/index.html", f"utgåva {eds[-1]}")
     return out
 
 
-def _county_map(links: dict[str, tuple[str, str]]) -> str:
-    """The inline SVG county map, or nothing where boundaries cannot be drawn."""
-    try:
-        from kfsk_research import svgmap
+def county_names(config: Config) -> dict[str, str]:
+    """County code → display name, from the config's one-county regions."""
+    return {r.counties[0]: r.name for r in config.regions.values()
+            if len(r.counties) == 1 and not r.municipalities}
 
-        make = getattr(svgmap, "county_map_svg", None)
-        return make(links) if make else ""
+
+def _county_map(links: dict[str, tuple[str, str]], config: Config) -> str:
+    """The inline SVG county map, or a sentence saying why it is missing."""
+    try:
+        from kfsk_research.svgmap import county_map_svg
+
+        return county_map_svg(links, county_names(config))
     except Exception as exc:
         return f"<p>Kartan över länen kunde inte ritas ({html.escape(str(exc))}).</p>"
 
@@ -87,7 +91,7 @@ def top_index_html(root: Path, config: Config) -> str:
         listing = "<p>Inga rapporter är byggda i den här mappen.</p>"
     else:
         links = county_links(reports, config)
-        map_html = _county_map(links)
+        map_html = _county_map(links, config)
         listing = (
             "<h2>Länen</h2><p>Kartan länkar varje län till dess senaste byggda utgåva; län "
             "utan byggd rapport är grå. Samma rapporter finns i tabellen nedan.</p>"
