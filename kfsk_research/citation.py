@@ -175,13 +175,15 @@ def footer_html(downloads: str, citation: str) -> str:
 def profile_table_footers(report_dir: Path, data_dir: str | Path, edition: int,
                           region_name: str) -> tuple[str, str]:
     """The blocks under a municipality profile's two tables (reception; establishment):
-    the reception table links ``tables/reception_municipality.csv`` (every member's rows)
-    where the report has it; the establishment table has no CSV of its own, so only its
+    the reception table links ``tables/reception_municipality.csv`` (every member, the
+    data years) where the report has it; the establishment table has no CSV of its own, so only its
     citation."""
     dates = retrieval_dates(data_dir)
     csv = ("reception_municipality"
            if (Path(report_dir) / "tables" / "reception_municipality.csv").is_file() else None)
-    return (footer_html(downloads_html(csv=csv),
+    # the CSV is chapter 2's table: every member, the edition's data years only
+    return (footer_html(downloads_html(csv=csv, lead="Ladda ner kapitel 2:s tabell för alla "
+                                       "kommuner och utgåvans dataår"),
                         citation_sv(("N01986", "N01987", "N01951"), dates, edition,
                                     region_name)),
             footer_html("", citation_sv(("N00960", "N00973"), dates, edition, region_name)))
