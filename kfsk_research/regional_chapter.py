@@ -171,7 +171,8 @@ def counties_sentence_sv(county_names: list[str], all_counties: int,
 def purpose_sv(name: str, n: int, first_year: int, last_year: int, edition: int) -> str:
     """What the report is for the region (one paragraph)."""
     return (f"Utgåva {edition} för {html.escape(name)} ställer samma frågor som "
-            f"{ORIGINAL_CITATION} ställde om Skånes kommuner, men besvarar dem för "
+            "Kommunförbundet Skånes rapport *Tillgång eller belastning?* (2018) ställde om "
+            "Skånes kommuner, men besvarar dem för "
             f"{members_phrase_sv(name, n)}. Svaren räknas fram ur öppna data – Kolada, "
             f"Migrationsverket och SCB – för åren {first_year}–{last_year}, med samma "
             "definitioner för varje region, så att talen går att jämföra med Skånes och "
