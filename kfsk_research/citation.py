@@ -88,15 +88,26 @@ def kpi_list_sv(kpis: Iterable[str]) -> str:
     return join_sv(items)
 
 
+MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+             "september", "oktober", "november", "december")
+
+
+def date_sv(date: str) -> str:
+    """``2024-08-31`` → ``31 augusti 2024`` (a date in running Swedish text)."""
+    year, month, day = (int(x) for x in date[:10].split("-"))
+    return f"{day} {MONTHS_SV[month - 1]} {year}"
+
+
 def retrieved_sv(date: str | None) -> str:
-    """``hämtad 2024-08-31``, or ``hämtningsdatum okänt`` without a date."""
-    return f"hämtad {date}" if date else UNKNOWN_DATE
+    """``hämtad 31 augusti 2024`` (``date`` as ``YYYY-MM-DD``), or ``hämtningsdatum
+    okänt`` without a date."""
+    return f"hämtad {date_sv(date)}" if date else UNKNOWN_DATE
 
 
 def kolada_sv(kpis: Iterable[str], dates: dict[str, str]) -> str:
-    """``Kolada (RKA), N01951 och N01986, hämtad 2024-08-31``; KPIs retrieved on different
-    dates (or without one) each get their own: ``Kolada (RKA), N01986 (hämtad 2024-08-31)
-    och N00485 (hämtningsdatum okänt)``."""
+    """``Kolada (RKA), N01951 och N01986, hämtad 31 augusti 2024``; KPIs retrieved on
+    different dates (or without one) each get their own: ``Kolada (RKA), N01986 (hämtad 31
+    augusti 2024) och N00485 (hämtningsdatum okänt)``."""
     groups: dict[str | None, list[str]] = {}
     for k in sorted(set(kpis)):
         groups.setdefault(dates.get(k), []).append(k)
@@ -141,8 +152,8 @@ def processing_sv(edition: int, region_name: str, version: str = __version__) ->
 def citation_sv(sources: Iterable[str], dates: dict[str, str], edition: int,
                 region_name: str, *, report_locator: str = "", version: str = __version__
                 ) -> str:
-    """One citation (plain text): ``Källa: Kolada (RKA), N01951 och N01986, hämtad
-    2024-08-31; bearbetning kfsk-research 0.2.0 (utgåva 2018, Skåne)``."""
+    """One citation (plain text): ``Källa: Kolada (RKA), N01951 och N01986, hämtad 31
+    augusti 2024; bearbetning kfsk-research 0.2.0 (utgåva 2018, Skåne)``."""
     named = sources_sv(sources, dates, report_locator)
     return ("Källa: " + (f"{named}; " if named else "")
             + processing_sv(edition, region_name, version))
@@ -238,7 +249,7 @@ def report_citation_sv(edition: int, region_name: str, dates: dict[str, str],
     kpis = [s for s in sources if is_kpi(s)]
     known = sorted({dates[k] for k in kpis if k in dates})
     when = (UNKNOWN_DATE if not known else
-            f"hämtad {join_sv(known)}" + (f", delvis {UNKNOWN_DATE}"
+            f"hämtad {join_sv([date_sv(d) for d in known])}" + (f", delvis {UNKNOWN_DATE}"
                                            if any(k not in dates for k in kpis) else ""))
     named = ([f"{KOLADA_SV}, {when}"] if kpis else []) + list(dict.fromkeys(
         input_sv(s).split(",")[0] for s in sources if s != REPORT and not is_kpi(s)))

@@ -323,8 +323,8 @@ class Chapter:
         if not sources:
             return ((source + "; ") if source else "Källa: ") + citation.processing_sv(
                 self.edition.edition, self.region.name)
-        locator = (source.removeprefix(SOURCE_REPORT) if source.startswith(SOURCE_REPORT)
-                   else "")
+        locator = (source.removeprefix(SOURCE_REPORT).replace("s. ", "s.\u00a0")
+                   if source.startswith(SOURCE_REPORT) else "")
         return self.citation(sources, locator)
 
     def md(self, text: str, **values) -> None:

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
     "version"]
 SNAPSHOT_DATE = "2024-08-31"  # data/kolada/provenance.json, "fetched_at" of every KPI
+RETRIEVED = "hämtad 31 augusti 2024"  # the same date as written on the pages
 
 
 def _fig4_citation(data_dir: Path) -> str:
@@ -40,7 +41,7 @@ def test_provenance_date_is_the_one_read_by_hand(snapshot_dir: Path) -> None:
 def test_figure_4_cites_its_kpis_with_the_retrieval_date(snapshot_dir: Path) -> None:
     # figure 4 draws received (N01986) per population the year before (N01951)
     assert _fig4_citation(snapshot_dir) == (
-        f"Källa: Kolada (RKA), N01951 och N01986, hämtad {SNAPSHOT_DATE}; "
+        f"Källa: Kolada (RKA), N01951 och N01986, {RETRIEVED}; "
         f"bearbetning kfsk-research {VERSION} (utgåva 2018, Skåne)")
 
 
@@ -71,7 +72,7 @@ def test_a_kpi_without_entry_and_a_live_timestamp(snapshot_copy: Path) -> None:
 
     text = _fig4_citation(snapshot_copy)
 
-    assert text.startswith("Källa: Kolada (RKA), N01986 (hämtad 2026-11-30) och N01951 "
+    assert text.startswith("Källa: Kolada (RKA), N01986 (hämtad 30 november 2026) och N01951 "
                            "(hämtningsdatum okänt); ")
 
 
@@ -138,7 +139,7 @@ def test_citation_txt_names_sources_dates_version_and_report(tmp_path: Path,
     text = (staging / "CITATION.txt").read_text(encoding="utf-8")
     assert "Tillgång eller belastning? – Skåne, utgåva 2018" in text
     assert f"kfsk-research {VERSION}" in text
-    assert f"Kolada (RKA), N01951 och N01986, hämtad {SNAPSHOT_DATE}" in text
+    assert f"Kolada (RKA), N01951 och N01986, {RETRIEVED}" in text
     assert "Kommunförbundet Skåne (2018). Tillgång eller belastning?" in text
 
 
@@ -195,7 +196,7 @@ def test_chapter_2_lines(report_root: Path) -> None:
     text = page.read_text(encoding="utf-8")
     fig4 = next(f for f in _FIGURE.findall(text) if "fig4_county_reception_2017.png" in f)
     assert "../tables/reception_county.csv" in fig4
-    assert (f"Källa: Kolada (RKA), N01951 och N01986, hämtad {SNAPSHOT_DATE}; bearbetning "
+    assert (f"Källa: Kolada (RKA), N01951 och N01986, {RETRIEVED}; bearbetning "
             f"kfsk-research {VERSION} (utgåva 2018, Skåne)") in fig4
 
 
@@ -205,7 +206,7 @@ def test_index_offers_zip_and_citation(report_root: Path) -> None:
     with zipfile.ZipFile(report_root / "tables.zip") as z:
         names = set(z.namelist())
     assert names == {p.name for p in (report_root / "tables").glob("*.csv")} | {"README.txt"}
-    assert f"hämtad {SNAPSHOT_DATE}" in (report_root / "CITATION.txt").read_text()
+    assert RETRIEVED in (report_root / "CITATION.txt").read_text()
 
 
 def test_profile_tables_have_their_lines(report_root: Path) -> None:
