@@ -68,9 +68,10 @@ tr,img,svg,figure{break-inside:avoid}
 h1,h2,h3,caption{break-after:avoid}
 .jp-OutputArea-output,.output_area,.jp-Cell-outputWrapper{break-inside:avoid}
 @page{size:A4;margin:16mm 14mm 18mm;
-@bottom-right{content:"Sida " counter(page) " av " counter(pages);font-size:8pt;color:#555}}
+@bottom-right{content:"Sida " counter(page) " av " counter(pages);font-size:8pt;color:#555;
+font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif}}
 .print-part{break-before:page}
-.downloads,.downloads+br,figcaption a[href$=".png"]{display:none}
+.downloads,.downloads+br,figcaption a[href$=".png"],details.map-values{display:none}
 .fig-wrap img{max-height:21cm;width:auto}
 figcaption{break-before:avoid}
 .fig-wrap{break-after:avoid}
@@ -81,6 +82,7 @@ th,.kfsk-notice,[class^="status-"]{print-color-adjust:exact}
 .toc ol{list-style:none;padding-left:0}
 .toc ol ol{padding-left:1.4rem}
 .toc li{margin:.15rem 0}
+.toc>ol>li>a{font-weight:600}
 @media screen{.print-part{border-top:2px solid #ddd;margin-top:3rem;padding-top:1rem}}
 @media screen and (prefers-color-scheme:dark){
 :root{color-scheme:dark;--map-stroke:#161616;--map-county-stroke:#bbb;--map-text:#e6e6e6;
