@@ -28,6 +28,7 @@ from kfsk_research.formatting import (
     number_word,
     percent_sv,
 )
+from kfsk_research.pages import scroll_region
 from kfsk_research.sources import kolada, migrationsverket, scb
 
 SOURCE_KOLADA = kolada.ATTRIBUTION
@@ -181,7 +182,8 @@ def html_table(frame: pd.DataFrame, caption: str = "", links: dict[str, str] | N
             f"<code>{html.escape(csv)}.csv</code></a></p>" if csv else "")
     if footer is not None:
         link = footer
-    return (f'<div class="table-wrap"{attr_csv}><table class="kfsk-table">{cap}<thead><tr>'
+    return (f'<div class="table-wrap"{attr_csv}{scroll_region(caption)}>'
+            f'<table class="kfsk-table">{cap}<thead><tr>'
             f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{link}")
 
 

@@ -16,7 +16,7 @@ nav{font-size:.9rem;margin-bottom:1rem;border-bottom:1px solid #ddd;padding-bott
 nav a{margin-right:.8rem}
 a{color:#1f5fa8}
 code{overflow-wrap:anywhere}
-pre{overflow-x:auto;max-width:100%}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;max-width:100%}
 table{border-collapse:collapse;margin:1rem 0;font-size:.85rem;display:block;overflow-x:auto;
 max-width:100%}
 .table-wrap{overflow-x:auto;max-width:100%;margin:1rem 0}
@@ -137,6 +137,14 @@ def link_list(items: list[tuple[str, str]]) -> str:
     return f"<ul>{lis}</ul>"
 
 
+def scroll_region(caption: str = "") -> str:
+    """Attributes of a sideways-scrolling table container that let a keyboard reach and
+    scroll it (``tabindex="0"``) and name it for screen readers (a region labelled by
+    ``caption``, escaped here; "Tabell" without one)."""
+    label = html.escape(" ".join(caption.split()) or "Tabell")
+    return f' tabindex="0" role="region" aria-label="{label}"'
+
+
 def table_html(header: list[str], rows: list[list[str]], numeric: frozenset[int] = frozenset(),
                caption: str = "", row_classes: list[str] | None = None,
                row_ids: list[str] | None = None) -> str:
@@ -154,5 +162,6 @@ def table_html(header: list[str], rows: list[list[str]], numeric: frozenset[int]
         body.append(f"<tr{cls}>" + "".join(f"<td{attr(i)}>{c}</td>"
                                              for i, c in enumerate(cells)) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<div class="table-wrap"><table class="kfsk-table">{cap}<thead><tr>{head}</tr>'
+    return (f'<div class="table-wrap"{scroll_region(caption)}><table class="kfsk-table">{cap}'
+            f"<thead><tr>{head}</tr>"
             f"</thead><tbody>{''.join(body)}</tbody></table></div>")

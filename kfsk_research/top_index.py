@@ -71,7 +71,8 @@ def _table(reports: dict[str, list[int]], config: Config) -> str:
             else "<td>inte byggd</td>" for e in editions)
         rows.append(f'<tr><th scope="row">{html.escape(_region_name(rid, config))}</th>'
                     f"{cells}</tr>")
-    return ('<div class="table-wrap"><table><caption>Byggda rapporter per region och '
+    return ('<div class="table-wrap" tabindex="0" role="region" aria-label="Byggda rapporter '
+            'per region och utgåva"><table><caption>Byggda rapporter per region och '
             f'utgåva</caption><thead><tr><th scope="col">Region</th>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
