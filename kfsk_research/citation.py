@@ -93,9 +93,10 @@ MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "aug
 
 
 def date_sv(date: str) -> str:
-    """``2024-08-31`` → ``31 augusti 2024`` (a date in running Swedish text)."""
+    """``2024-08-31`` → ``31 augusti 2024`` (a date in running Swedish text; a no-break
+    space keeps the day with its month)."""
     year, month, day = (int(x) for x in date[:10].split("-"))
-    return f"{day} {MONTHS_SV[month - 1]} {year}"
+    return f"{day}\u00a0{MONTHS_SV[month - 1]} {year}"
 
 
 def retrieved_sv(date: str | None) -> str:

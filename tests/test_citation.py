@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
     "version"]
 SNAPSHOT_DATE = "2024-08-31"  # data/kolada/provenance.json, "fetched_at" of every KPI
-RETRIEVED = "hämtad 31 augusti 2024"  # the same date as written on the pages
+RETRIEVED = "hämtad 31\u00a0augusti 2024"  # the same date as written on the pages
 
 
 def _fig4_citation(data_dir: Path) -> str:
@@ -72,7 +72,7 @@ def test_a_kpi_without_entry_and_a_live_timestamp(snapshot_copy: Path) -> None:
 
     text = _fig4_citation(snapshot_copy)
 
-    assert text.startswith("Källa: Kolada (RKA), N01986 (hämtad 30 november 2026) och N01951 "
+    assert text.startswith("Källa: Kolada (RKA), N01986 (hämtad 30\u00a0november 2026) och N01951 "
                            "(hämtningsdatum okänt); ")
 
 
