@@ -116,7 +116,7 @@ def test_kommungrupp_from_the_edition_named_on(config: Config, year: int, group:
 
 
 def test_notes_per_edition(config: Config) -> None:
-    assert config.edition(2018).notes[0].startswith("Originalrapporten.")
+    assert config.edition(2018).notes[0].startswith("Originalrapportens år")
     assert config.edition(2020).notes == ()
     assert config.edition(2024).notes == ()
     assert config.edition(2023).notes == ("Kommungrupper enligt SKR:s indelning 2023.",)

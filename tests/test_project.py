@@ -44,10 +44,14 @@ def test_import_is_light() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_seven_chapter_notebooks() -> None:
+def test_seven_chapters_and_the_regions_own_notebooks() -> None:
+    """One notebook per chapter, plus the notebooks that write a chapter for some regions
+    (config ``notebooks``): chapter 1 for any region but Skåne, chapter 3 for Blekinge
+    and Göteborgsregionen."""
     assert [p.stem for p in NOTEBOOKS] == [
-        "01_bakgrund", "02_etablering", "03_regionalt_arbete", "04_enkat", "05_goda_exempel",
-        "06_rekommendationer", "07_utfall"]
+        "01_bakgrund", "01_bakgrund_region", "02_etablering", "03_regionalt_arbete",
+        "03_regionalt_arbete_blekinge", "03_regionalt_arbete_goteborgsregionen", "04_enkat",
+        "05_goda_exempel", "06_rekommendationer", "07_utfall"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
