@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from kfsk_research.errors import BuildError, DataError
 from kfsk_research.formatting import count_sv
@@ -168,7 +168,9 @@ class _Ids:
 
 
 def _fragment_href(new_id: str) -> str:
-    return "#" + quote(new_id, safe="/?:@!$&'()*+,;=-._~%")
+    """``#id`` with the id as written in the ``id`` attribute (nbconvert's heading ids are
+    already percent-encoded, and a browser matches the fragment as written first)."""
+    return "#" + new_id
 
 
 class _Merger:
@@ -226,8 +228,8 @@ def _toc(entries: list[tuple[str, str, list[tuple[str, str]]]]) -> str:
     """The table of contents: each part, with its chapter's ``<h2>`` sections."""
     items = []
     for anchor, title, subs in entries:
-        sub = "".join(f'<li><a href="{_fragment_href(a)}">{html.escape(t)}</a></li>'
-                      for a, t in subs)
+        sub = "".join(f'<li><a href="{html.escape(_fragment_href(a))}">{html.escape(t)}'
+                      "</a></li>" for a, t in subs)
         items.append(f'<li><a href="#{html.escape(anchor)}">{html.escape(title)}</a>'
                      + (f"<ol>{sub}</ol>" if sub else "") + "</li>")
     return (f'<div class="toc" id="innehall"><h2>Innehåll</h2><ol>{"".join(items)}</ol>'
@@ -255,10 +257,10 @@ def printable_html(staging: Path, title: str) -> str:
         sections.append(f'<section class="print-part {kind}" id="{html.escape(anchor)}">\n'
                         f"{body}\n</section>")
     chapters = len(rels) - (SUMMARY in parts)
-    lead = (f"Sammanfattningen och rapportens "
-            f"{count_sv(chapters, 'kapitel', 'kapitel', neuter=True, zero='inga kapitel')} "
-            "på en sida, för utskrift eller för att spara som PDF. Varje kapitel börjar på en "
-            "ny sida vid utskrift.")
+    which = ("rapportens enda kapitel" if chapters == 1 else
+             f"rapportens {count_sv(chapters, 'kapitel', 'kapitel', neuter=True)}")
+    lead = (f"Sammanfattningen och {which} på en sida, för utskrift eller för att spara som "
+            "PDF. Varje kapitel börjar på en ny sida vid utskrift.")
     return (f'<div class="print-title"><h1>{html.escape(title)}</h1><p>{lead}</p></div>'
             + _toc(entries) + "\n" + "\n".join(sections))
 

@@ -188,6 +188,22 @@ def test_table_of_contents_lists_parts_and_chapter_sections(merged: str) -> None
     assert ">Sek å</a>" in toc
 
 
+def test_headings_from_data_stay_escaped(tmp_path: Path) -> None:
+    staging = tmp_path / "staging"
+    (staging / "chapters").mkdir(parents=True)
+    # a region name with markup, escaped by the chapter page as the build writes it
+    (staging / "chapters" / "02_x.html").write_text(page("02", (
+        '<h1 id="Malm%C3%B6&lt;b&gt;">Malmö&lt;script&gt;x&lt;/script&gt;</h1>'
+        '<a href="#Malm%C3%B6&lt;b&gt;">upp</a>'), []), encoding="utf-8")
+    merged = printable_html(staging, "Titel <b>")
+    assert "rapportens enda kapitel på en sida" in merged
+    assert "<script" not in merged and "<b>" not in merged
+    assert "<h1>Titel &lt;b&gt;</h1>" in merged
+    assert '">Malmö&lt;script&gt;x&lt;/script&gt;</a></li>' in merged  # the table of contents
+    assert 'id="kapitel-02_x--Malm%C3%B6&lt;b&gt;"' in merged
+    assert 'href="#kapitel-02_x--Malm%C3%B6&lt;b&gt;"' in merged
+
+
 # --------------------------------------------------------------------------------------
 # Chromium: finding it, and the print step with stand-in browsers
 # --------------------------------------------------------------------------------------
