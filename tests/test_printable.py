@@ -537,3 +537,22 @@ def test_print_stylesheet_breaks_chapters_and_hides_navigation(driver, tmp_path:
     assert thead == "table-header-group"  # header rows repeat on each printed page
     assert source != "none"  # the citation stays on paper
     assert body == "rgb(0, 0, 0)"  # black text on paper, whatever the screen's setting
+
+
+@pytest.mark.browser
+def test_table_of_contents_links_reach_their_targets(driver, tmp_path: Path) -> None:
+    staging = _write_staging(tmp_path / "staging")
+    document = staging / "report.html"
+    document.write_text(page("Testrapport", printable_html(staging, "Testrapport")),
+                        encoding="utf-8")
+    driver.get(document.as_uri())
+    hrefs = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.toc a')).map(a => a.getAttribute('href'))")
+    assert "#kapitel-03_c--Sek-%C3%A5" in hrefs  # an id nbconvert percent-encoded
+    reached = []
+    for href in hrefs:
+        driver.execute_script("document.querySelector(`.toc a[href='${arguments[0]}']`).click()",
+                              href)
+        reached.append(driver.execute_script(
+            "const t = document.querySelector(':target'); return t ? '#' + t.id : null"))
+    assert reached == hrefs
