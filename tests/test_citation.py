@@ -145,14 +145,19 @@ def test_citation_txt_names_sources_dates_version_and_report(tmp_path: Path,
 
 # -- built pages ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def report_root(request: pytest.FixtureRequest) -> Path:
+def pages_root(request: pytest.FixtureRequest) -> Path:
     env = os.environ.get("KFSK_PAGES_ROOT")
-    root = Path(env).resolve() if env else request.getfixturevalue("built_2018")
-    return root / "2018" / "skane"
+    return Path(env).resolve() if env else request.getfixturevalue("built_2018")
 
 
-_FIGURE = re.compile(r'<figure class="kfsk-figure".*?</figure>', re.S)
-_TABLE = re.compile(r'<div class="table-wrap"[^>]*>.*?</table>', re.S)
+@pytest.fixture(scope="module")
+def report_root(pages_root: Path) -> Path:
+    return pages_root / "2018" / "skane"
+
+
+# attributes in any order (the HTML export sorts them)
+_FIGURE = re.compile(r'<figure[^>]*\bclass="kfsk-figure"[^>]*>.*?</figure>', re.S)
+_TABLE = re.compile(r'<div[^>]*\bclass="table-wrap"[^>]*>.*?</table>', re.S)
 _FOOTER = re.compile(r'<p class="table-data">.*?</p>', re.S)
 _HREF = re.compile(r'href="([^"]+)"')
 
@@ -162,10 +167,13 @@ def _targets_missing(page: Path, block: str) -> list[str]:
             and not (page.parent / h).is_file()]
 
 
-def test_chapter_pages_have_downloads_under_every_figure_and_table(report_root: Path
+def test_chapter_pages_have_downloads_under_every_figure_and_table(pages_root: Path
                                                                    ) -> None:
+    """Every report of the build (2018/skane at least), every chapter page."""
     problems, figures_seen, tables_seen = [], 0, 0
-    for page in sorted((report_root / "chapters").glob("*.html")):
+    pages = sorted(pages_root.glob("*/*/chapters/*.html"))
+    assert pages_root / "2018" / "skane" / "chapters" / "02_etablering.html" in pages
+    for page in pages:
         text = _FIGURE.sub("", raw := page.read_text(encoding="utf-8"))
         for fig in _FIGURE.findall(raw):
             figures_seen += 1
@@ -174,8 +182,8 @@ def test_chapter_pages_have_downloads_under_every_figure_and_table(report_root: 
                     or not any(x.endswith(".png") for x in links)
                     or not any(x.endswith(".svg") for x in links)
                     or fig.count("Källa:") != 1 or "bearbetning kfsk-research" not in fig):
-                problems.append(f"{page.name}: figure without download line/citation")
-            problems += [f"{page.name}: missing {h}" for h in _targets_missing(page, fig)]
+                problems.append(f"{page}: figure without download line/citation")
+            problems += [f"{page}: missing {h}" for h in _targets_missing(page, fig)]
         for m in _TABLE.finditer(text):
             tables_seen += 1
             # the footer follows the table with nothing visible between (a table and its
@@ -185,8 +193,8 @@ def test_chapter_pages_have_downloads_under_every_figure_and_table(report_root: 
             footer = after.group(0) if after and not re.sub(r"<[^>]+>|\s", "",
                                                             between) else ""
             if "Ladda ner" not in footer or "Källa:" not in footer:
-                problems.append(f"{page.name}: table without download line/citation")
-            problems += [f"{page.name}: missing {h}" for h in _targets_missing(page, footer)]
+                problems.append(f"{page}: table without download line/citation")
+            problems += [f"{page}: missing {h}" for h in _targets_missing(page, footer)]
     assert figures_seen and tables_seen
     assert not problems, problems
 
