@@ -33,16 +33,25 @@ img,svg{max-width:100%;height:auto}
 .fig-wrap{overflow-x:auto;max-width:100%}
 .fig-wrap img{min-width:640px}
 /* maps */
-.fig-wrap svg.kfsk-svgmap{min-width:640px}
+.kfsk-svgmap-wrap{display:flex;flex-wrap:wrap;align-items:flex-start;gap:.5rem 1.5rem}
+.kfsk-svgmap-wrap>svg{flex:0 1 auto}
 .kfsk-svgmap .map-areas{stroke:var(--map-stroke,#fff)}
 .kfsk-svgmap .map-counties{stroke:var(--map-county-stroke,#444)}
-.kfsk-svgmap .map-legend text{fill:var(--map-text,currentColor)}
 .kfsk-svgmap .map-hatch-bg{fill:var(--map-missing,#f0f0f0)}
 .kfsk-svgmap .map-labels text{fill:#222;stroke:#fff;stroke-width:3px;paint-order:stroke;
 stroke-linejoin:round;pointer-events:none}
 .kfsk-svgmap a:hover path,.kfsk-svgmap a:focus-visible path{stroke:var(--map-text,#222);
 stroke-width:4}
+.map-legend{font-size:.8rem;flex:1 1 14rem;max-width:22rem}
+.map-legend p{margin:0}
+.map-legend ul{list-style:none;margin:.4rem 0 0;padding:0}
+.map-legend li{display:flex;gap:.45rem;align-items:flex-start;margin:.15rem 0}
+.map-swatch{flex:none;width:1.1rem;height:.75rem;margin-top:.2rem;border:1px solid #999;
+print-color-adjust:exact;-webkit-print-color-adjust:exact}
+.map-swatch-missing{background:repeating-linear-gradient(45deg,#777 0 1.5px,
+var(--map-missing,#f0f0f0) 1.5px 5px)}
 details.map-values summary{cursor:pointer;margin:.3rem 0}
+@media (max-width:600px){.kfsk-svgmap .map-labels{display:none}}
 /* end maps */
 figure{margin:1rem 0}
 figcaption{font-size:.9rem;color:#444}

@@ -1,6 +1,7 @@
 """Choropleths as inline SVG: the PNG map's classes, colours and gaps (:mod:`maps`), each
-municipality a link to its profile with its value as hover text, gaps hatched, a legend,
-county borders when the region spans counties, and the values as a table one click away.
+municipality a link to its profile with its value as hover text, gaps hatched, an HTML
+legend beside the map, county borders when the region spans counties, and the values as a
+table one click away.
 
 No scripts: hover text is the SVG ``<title>``, keyboard focus moves through the links.
 The ``<svg>`` is ``role="group"`` with an ``aria-label`` summary (``role="img"`` would
@@ -17,10 +18,8 @@ import pandas as pd
 from kfsk_research import maps, svgmap
 from kfsk_research.formatting import count_sv, number_sv
 
-MAP_WIDTH = 560  # pixels of the map part at natural size; the legend is beside it
+MAP_WIDTH = 560  # pixels of the map at natural size; the HTML legend is beside or below it
 MAP_HEIGHT = 780
-LEGEND_WIDTH = 300
-FONT = 12  # legend text, pixels
 LABEL_FONT = 11  # place names, pixels
 CHAR_WIDTH = 0.58  # an average character's width, in em, for fitting names
 MAX_NAMED = 6  # the legend names at most this many municipalities of a gap class
@@ -42,12 +41,6 @@ def value_text(v, indicator: str) -> str:
     if indicator == "respondents":
         return f"{number_sv(v, 0)} {'respondent' if int(v) == 1 else 'respondenter'}"
     return number_sv(v, decimals) + (f" {unit}" if unit else "")
-
-
-def _wrap(text: str, width_px: float, font: float) -> list[str]:
-    import textwrap
-
-    return textwrap.wrap(text, max(8, int(width_px / (font * CHAR_WIDTH))))
 
 
 def _fig_id(figure_id: str) -> str:
@@ -93,7 +86,9 @@ def choropleth_svg(frame: pd.DataFrame, value: str, indicator: str, figure_id: s
     without a value are hatched (pattern ``<figure_id>-hatch``) unless ``note`` is set for
     them (grey, ``note_label``). A region spanning several counties gets county borders;
     one of at most ``svgmap.MAX_LABELLED`` municipalities gets the names that fit.
-    ``summary`` is the ``aria-label`` (the chapter's alt text).
+    ``summary`` is the ``aria-label`` (the chapter's alt text). Returned in
+    ``div.kfsk-svgmap-wrap`` with the legend as HTML beside the map (below it on a narrow
+    screen, where the names are hidden by the page's CSS and the hover text remains).
     """
     fid = _fig_id(figure_id)
     frame = frame.drop_duplicates("municipality_id").copy()
@@ -135,27 +130,26 @@ def choropleth_svg(frame: pd.DataFrame, value: str, indicator: str, figure_id: s
         text = "".join(f'<text x="{x:.0f}" y="{y + LABEL_FONT * 0.35:.0f}">'
                        f"{html.escape(n)}</text>"
                        for n, x, y in _labels(shapes, names, projection))
-    legend, legend_height = _legend(fid, indicator, palette, labels, frame, kind, note_label,
-                                    projection.width + 16)
-    width = projection.width + 16 + LEGEND_WIDTH
-    height = max(projection.height, legend_height) + 4
+    legend = _legend(indicator, palette, labels, frame, kind, note_label)
     aria = " ".join(summary.split()) or maps.legend_title(indicator).replace("\n", " ")
     hatch = (f'<defs><pattern id="{fid}-hatch" patternUnits="userSpaceOnUse" width="6" '
              'height="6" patternTransform="rotate(45)"><rect class="map-hatch-bg" width="6" '
              f'height="6" fill="{maps.MISSING_FACE}"/><path class="map-hatch" d="M0 0v6" '
              'stroke="#777" stroke-width="1.6"/></pattern></defs>')
-    return (svgmap.svg_open(projection, width, height,
-                            f'class="kfsk-svgmap" id="{fid}-map" role="group" '
-                            f'aria-label="{html.escape(aria)}"')
-            + hatch + svgmap.grid_group()
-            + '<g class="map-areas" stroke="#fff" stroke-width="1.2" stroke-linejoin="round" '
-              'fill-rule="evenodd">' + "".join(i for _, i in items) + "</g>"
-            + (f'<g class="map-counties" fill="none" stroke="#444" stroke-width="2.4" '
-               f'stroke-linejoin="round" aria-hidden="true">{border}</g>' if border else "")
-            + "</g>"
-            + (f'<g class="map-labels" font-size="{LABEL_FONT}" text-anchor="middle" '
-               f'aria-hidden="true">{text}</g>' if text else "")
-            + legend + "</svg>")
+    svg = (svgmap.svg_open(projection, projection.width, projection.height,
+                           f'class="kfsk-svgmap" id="{fid}-map" role="group" '
+                           f'aria-label="{html.escape(aria)}"')
+           + hatch + svgmap.grid_group()
+           + '<g class="map-areas" stroke="#fff" stroke-width="1.2" stroke-linejoin="round" '
+             'fill-rule="evenodd">' + "".join(i for _, i in items) + "</g>"
+           + (f'<g class="map-counties" fill="none" stroke="#444" stroke-width="2.4" '
+              f'stroke-linejoin="round" aria-hidden="true">{border}</g>' if border else "")
+           + "</g>"
+           + (f'<g class="map-labels" font-size="{LABEL_FONT}" text-anchor="middle" '
+              f'aria-hidden="true">{text}</g>' if text else "")
+           + "</svg>")
+    # the legend is HTML beside the map: it wraps below it on a narrow screen
+    return f'<div class="kfsk-svgmap-wrap">{svg}{legend}</div>'
 
 
 def _sort_key(name: str) -> tuple:
@@ -164,41 +158,26 @@ def _sort_key(name: str) -> tuple:
     return tuple("".join(order.get(ch, ch) for ch in name.lower()))
 
 
-def _legend(fid: str, indicator: str, palette: list[str], labels: list[str],
-            frame: pd.DataFrame, kind: list, note_label: str, x: float) -> tuple[str, float]:
-    """The legend (``<g class="map-legend">``) at ``x`` and its height in pixels."""
-    lines, y = [], FONT * 1.2
-    for line in maps.legend_title(indicator).split("\n"):
-        lines.append(f'<text x="{x:.0f}" y="{y:.0f}" class="map-legend-title">'
-                     f"{html.escape(line)}</text>")
-        y += FONT * 1.3
-    y += 4
+def _legend(indicator: str, palette: list[str], labels: list[str], frame: pd.DataFrame,
+            kind: list, note_label: str) -> str:
+    """The legend as HTML (``div.map-legend``): the title with unit and scale, a swatch
+    per class, then the noted and the missing municipalities (named when few)."""
+    title = "".join(f"<p>{html.escape(line)}</p>"
+                    for line in maps.legend_title(indicator).split("\n"))
+    items = [f'<li><span class="map-swatch" style="background:{fill}"></span>'
+             f"{html.escape(label)}</li>" for fill, label in zip(palette, labels, strict=True)]
     names = frame["municipality_name"].astype(str).tolist()
-
-    def entry(fill: str, text: list[str], cls: str) -> None:
-        nonlocal y
-        lines.append(f'<rect x="{x:.0f}" y="{y - FONT + 1:.0f}" width="18" height="{FONT:.0f}" '
-                     f'fill="{fill}" class="{cls}" stroke="#999" stroke-width="0.5"/>')
-        for n, t in enumerate(text):
-            lines.append(f'<text x="{x + 24:.0f}" y="{y:.0f}">{html.escape(t)}</text>')
-            y += FONT * 1.3 if n < len(text) - 1 else 0
-        y += FONT * 1.5
-
-    for i, (fill, label) in enumerate(zip(palette, labels, strict=True)):
-        entry(fill, [label], f"map-c{i}")
-    for k, fill, label, cls in ((maps.NOTED, maps.NOTE_FACE, note_label or "Anmärkning",
-                                 "map-noted"),
-                                (maps.MISSING, f"url(#{fid}-hatch)", maps.MISSING_LABEL,
-                                 "map-missing")):
+    for k, label, cls, style in (
+            (maps.NOTED, note_label or "Anmärkning", "map-swatch",
+             f' style="background:{maps.NOTE_FACE}"'),
+            (maps.MISSING, maps.MISSING_LABEL, "map-swatch map-swatch-missing", "")):
         which = sorted((n for n, c in zip(names, kind, strict=True) if c == k), key=_sort_key)
         if not which:
             continue
-        if len(which) <= MAX_NAMED:
-            text = f"{label}: {', '.join(which)}"
-        else:
-            text = f"{label}: {count_sv(len(which), 'kommun', 'kommuner')} (se tabellen)"
-        entry(fill, _wrap(text, LEGEND_WIDTH - 30, FONT), cls)
-    return (f'<g class="map-legend" font-size="{FONT}" fill="#222">{"".join(lines)}</g>', y)
+        text = (f"{label}: {', '.join(which)}" if len(which) <= MAX_NAMED else
+                f"{label}: {count_sv(len(which), 'kommun', 'kommuner')} (se tabellen)")
+        items.append(f'<li><span class="{cls}"{style}></span>{html.escape(text)}</li>')
+    return f'<div class="map-legend">{title}<ul>{"".join(items)}</ul></div>'
 
 
 # Table headers where the field's label does not name the unit.

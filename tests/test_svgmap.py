@@ -43,8 +43,17 @@ def _rates(year: int, names: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _parse(svg: str) -> ET.Element:
-    return ET.fromstring(svg)
+def _parse(out: str) -> ET.Element:
+    """The ``<svg>`` of a map (``div.kfsk-svgmap-wrap`` holds it and the HTML legend)."""
+    root = ET.fromstring(out)
+    return root if root.tag == f"{SVG}svg" else root.find(f"{SVG}svg")
+
+
+def _legend(out: str) -> list[str]:
+    """The legend's lines and entries, as text."""
+    legend = next(d for d in ET.fromstring(out).iter("div") if d.get("class") == "map-legend")
+    return ["".join(e.itertext()) for e in legend if e.tag == "p"] + [
+        "".join(li.itertext()) for li in legend.iter("li")]
 
 
 def _areas(root: ET.Element) -> dict[str, tuple[str, ET.Element]]:
@@ -117,8 +126,12 @@ def test_sweden_hatches_exactly_the_gaps(sweden_svg: str, sweden_2021: pd.DataFr
     assert hatched == {"0834", "1962"}
     assert areas["0834"][0] == "Torsås: uppgift saknas"
     assert root.find(f".//{SVG}pattern").get("id") == "map_x_2021-hatch"
-    legend = " ".join(t.text for t in root.iter(f"{SVG}text"))
-    assert "Uppgift saknas: Norberg, Torsås" in legend
+    legend = _legend(sweden_svg)
+    assert legend[0] == "Mottagna per 1\u00a0000 invånare"
+    assert legend[-1] == "Uppgift saknas: Norberg, Torsås"
+    assert legend[2:10] == ["0–0,5", "mer än 0,5, högst 1", "mer än 1, högst 2",
+                            "mer än 2, högst 4", "mer än 4, högst 7,5",
+                            "mer än 7,5, högst 12,5", "mer än 12,5, högst 20", "mer än 20"]
 
 
 def test_sweden_has_county_borders_and_no_names(sweden_svg: str) -> None:
@@ -205,6 +218,7 @@ def test_noted_is_grey_not_hatched(names: pd.DataFrame) -> None:
     assert areas["1273"][1].get("fill") == "#d9d9d9"
     assert {c for c, (_, p) in areas.items() if p.get("fill") == "url(#q-hatch)"} == {"1281"}
     assert areas["1280"][0] == "Malmö: 1,20 gånger kommuntalet (2018)"
+    assert _legend(svg)[-2:] == ["Inget kommuntal: Osby", "Uppgift saknas: Lund"]
 
 
 def test_county_map(names: pd.DataFrame) -> None:
@@ -280,7 +294,7 @@ def test_chapter_map_hover_text_and_profile_link(pages_root: Path,
         assert title == "Malmö: 7,4 per 1\u00a0000 invånare (2017)"
         # the municipalities are in the keyboard's tab order, the <svg> is a labelled group
         assert driver.execute_script("return arguments[0].tabIndex", link) == 0
-        svg = driver.find_element(By.CSS_SELECTOR, "#map_received_per_1000_2017-map")
+        svg = driver.find_element(By.CSS_SELECTOR, "svg#map_received_per_1000_2017-map")
         assert svg.get_attribute("role") == "group" and svg.get_attribute("aria-label")
         driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', "
                               "{bubbles: true}))", link)
