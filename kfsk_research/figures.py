@@ -9,7 +9,7 @@ import pandas as pd
 GENDER_LABELS = {"K": "Kvinnor", "M": "Män", "T": "Totalt"}
 GENDER_COLOURS = {"K": "#b2182b", "M": "#2166ac", "T": "#666666"}
 PNG_METADATA = {"Software": None}
-SVG_METADATA = {"Date": None}
+SVG_METADATA = {"Date": None, "Creator": None}
 SVG_HASHSALT = "kfsk-research"
 DPI = 110
 
