@@ -224,3 +224,23 @@ def test_profile_tables_have_their_lines(report_root: Path) -> None:
     assert len(footers) == 2
     assert "../tables/reception_municipality.csv" in footers[0]
     assert not _targets_missing(page, footers[0])
+
+
+def test_svg_is_byte_identical_across_two_drawings(tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kfsk_research import figures
+
+    paths = []
+    for n in range(2):  # two figures drawn alike: element ids must not be random
+        fig, ax = plt.subplots()
+        ax.bar([1, 2], [3, 4], hatch="//")
+        ax.set_title("Figur")
+        paths.append(figures.save_svg(fig, tmp_path / f"f{n}.svg"))
+        plt.close(fig)
+    first = paths[0].read_bytes()
+    assert first == paths[1].read_bytes()
+    assert b"<dc:date>" not in first and b"Matplotlib" not in first
