@@ -416,13 +416,11 @@ def _unchanged(files: list[str], target: Path, hashes: dict[str, str]) -> bool:
 def pages_key(report: Report, ds: Dataset, chapter_keys: list[str], fingerprint: str,
               pdf: bool = False) -> str:
     """Cache key of the report's own pages (index, check, changes, profiles, report.html,
-    and report.pdf when ``pdf``)."""
-    previous = report.target.parents[0].parent / str(report.edition.edition - 1) / \
-        report.region.region_id / MANIFEST
+    and report.pdf when ``pdf``). Nothing of another report is in it: what a report writes
+    never depends on which other reports are in the output folder."""
     blob = {"chapters": chapter_keys, "inputs": ds.hashes, "package": fingerprint,
             "edition": report.edition.__dict__, "region": report.region.__dict__,
-            "members": report.members,
-            "previous_edition": sha256_file(previous) if previous.is_file() else None}
+            "members": report.members}
     if pdf:  # no key change for builds without --pdf
         blob["pdf"] = True
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=list).encode()).hexdigest()
@@ -751,7 +749,11 @@ def build(editions: list[int], regions: list[str], options: BuildOptions | None 
     eds = [config.edition(e, data_root) for e in editions]  # the data hold their years
     ds = load_batch_dataset(eds, data_root, root / ".cache", log)
     cache_folder = root / ".cache" / f"dataset-{cache_key(ds.hashes, __version__)}"
-    reports = in_shard(plan_reports(config, editions, regions, ds, root), options.shard)
+    # the batch's stable order (editions ascending, then region ids sorted): what --shard
+    # counts in, whatever order the editions and regions were given in
+    planned = sorted(plan_reports(config, editions, regions, ds, root),
+                     key=lambda r: (r.edition.edition, r.region.region_id))
+    reports = in_shard(planned, options.shard)
     with _environ(**{ENV_CACHE: str(cache_folder), "JUPYTER_PATH": str(_kernel_spec_dir(root)),
                      ENV_CONFIG: str(config.path)}):
         return _build_reports(reports, ds, config, options, data_root, root)
