@@ -81,7 +81,7 @@ def test_name_key_ignores_case_diacritics_and_lan() -> None:
 
 
 def test_unknown_region_lists_ids() -> None:
-    with pytest.raises(ConfigError, match="unknown region 'Atlantis'.*vastra-gotaland"):
+    with pytest.raises(ConfigError, match=r"unknown region 'Atlantis'.*vastra-gotaland"):
         load_config().region("Atlantis")
 
 
