@@ -148,10 +148,13 @@ def link_list(items: list[tuple[str, str]]) -> str:
 
 def scroll_region(caption: str = "") -> str:
     """Attributes of a sideways-scrolling table container that let a keyboard reach and
-    scroll it (``tabindex="0"``) and name it for screen readers (a region labelled by
-    ``caption``, escaped here; "Tabell" without one)."""
-    label = html.escape(" ".join(caption.split()) or "Tabell")
-    return f' tabindex="0" role="region" aria-label="{label}"'
+    scroll it (``tabindex="0"``) and name it for screen readers: a region labelled by
+    ``caption`` (escaped here), or without one a group labelled "Tabell" (not a landmark,
+    so several on a page need no distinct names)."""
+    label = " ".join(caption.split())
+    if not label:
+        return ' tabindex="0" role="group" aria-label="Tabell"'
+    return f' tabindex="0" role="region" aria-label="{html.escape(label)}"'
 
 
 def table_html(header: list[str], rows: list[list[str]], numeric: frozenset[int] = frozenset(),
