@@ -350,6 +350,7 @@ def chapter_key(spec: ChapterSpec, report: Report, ds: Dataset, notebook: Path,
         "package": fingerprint,
         "facts": sha256_file(FACTS_FILE),
         "inputs": {i: ds.hashes.get(i, "missing") for i in inputs},
+        "provenance": provenance_hash(ds),  # retrieval dates in the citations
     }
     if overrides:  # no key change for builds without -p
         blob["parameters"] = overrides
@@ -413,6 +414,13 @@ def _unchanged(files: list[str], target: Path, hashes: dict[str, str]) -> bool:
                for rel in files)
 
 
+def provenance_hash(ds: Dataset) -> str | None:
+    """sha256 of the data directory's ``kolada/provenance.json`` (None without one): the
+    citations under figures and tables print its retrieval dates."""
+    path = Path(ds.data_dir) / "kolada" / "provenance.json"
+    return sha256_file(path) if path.is_file() else None
+
+
 def pages_key(report: Report, ds: Dataset, chapter_keys: list[str], fingerprint: str,
               pdf: bool = False) -> str:
     """Cache key of the report's own pages (index, check, changes, profiles, report.html,
@@ -420,7 +428,7 @@ def pages_key(report: Report, ds: Dataset, chapter_keys: list[str], fingerprint:
     never depends on which other reports are in the output folder."""
     blob = {"chapters": chapter_keys, "inputs": ds.hashes, "package": fingerprint,
             "edition": report.edition.__dict__, "region": report.region.__dict__,
-            "members": report.members}
+            "members": report.members, "provenance": provenance_hash(ds)}
     if pdf:  # no key change for builds without --pdf
         blob["pdf"] = True
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=list).encode()).hexdigest()
@@ -748,6 +756,7 @@ def build(editions: list[int], regions: list[str], options: BuildOptions | None 
     log = options.log
     eds = [config.edition(e, data_root) for e in editions]  # the data hold their years
     ds = load_batch_dataset(eds, data_root, root / ".cache", log)
+    ds.data_dir = data_root  # a cached dataset may come from a copy of the same files
     cache_folder = root / ".cache" / f"dataset-{cache_key(ds.hashes, __version__)}"
     # the batch's stable order (editions ascending, then region ids sorted): what --shard
     # counts in, whatever order the editions and regions were given in
