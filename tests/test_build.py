@@ -53,9 +53,11 @@ def test_chapter_html_is_self_contained(report_2018: Path, chapter: str) -> None
 
 def test_chapters_embed_their_figures(report_2018: Path) -> None:
     text = (report_2018 / "chapters" / "02_etablering.html").read_text(encoding="utf-8")
-    assert len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', text)) >= 6
+    # figures 1–4 as PNG; the reception and quota maps inline (SVG)
+    assert len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', text)) >= 4
+    assert text.count('class="kfsk-svgmap"') == 2
     enkat = (report_2018 / "chapters" / "04_enkat.html").read_text(encoding="utf-8")
-    assert 'src="data:image/png;base64,' in enkat
+    assert 'class="kfsk-svgmap"' in enkat  # the survey map
     assert "No description" not in text
 
 

@@ -97,6 +97,10 @@ class Page(HTMLParser):
         elif tag == "img":
             self.images.append({"alt": a.get("alt") or "", "title": a.get("title") or "",
                                 "caption": ""})
+        elif tag == "svg" and "kfsk-svgmap" in (a.get("class") or ""):
+            # an inline map: its text alternative is the group's aria-label
+            label = a.get("aria-label") or ""
+            self.images.append({"alt": label, "title": label, "caption": "", "svg": True})
         elif tag == "figcaption":
             self._figcaption = []
         if tag in self.BLOCKS and not self._in_table:
@@ -370,9 +374,9 @@ def test_figure_sources_name_each_figures_key_figures(root: Path) -> None:
     captions = {img["caption"].split(".")[0]: img["caption"] for img in page.images}
     # figure 1 draws N00960; figure 2 the education shares N00961–N00963 weighted by
     # N00960; figure 3 leavers N00964 times the share in work or studies N00973
-    assert "Kolada N00960)" in captions["Figur 1"]
+    assert "Kolada (RKA), N00960, hämtad" in captions["Figur 1"]
     assert "N00960–N00963" in captions["Figur 2"] and "N00964" not in captions["Figur 2"]
-    assert "N00964, N00973" in captions["Figur 3"]
+    assert "N00964 och N00973" in captions["Figur 3"]
 
 
 @pytest.mark.parametrize(("edition", "region"), REPORTS)
@@ -380,8 +384,11 @@ def test_figures_scroll_on_narrow_screens_and_link_the_png(root: Path, edition: 
                                                           region: str) -> None:
     html_text = (root / str(edition) / region / CHAPTER).read_text(encoding="utf-8")
     images = html_text.count('<img alt=')
+    maps = html_text.count('class="kfsk-svgmap"')
     assert images and html_text.count('<div class="fig-wrap"><img') == images
-    assert html_text.count("Figuren i full storlek (PNG)</a>") == images
+    # every figure, inline maps too, links its PNG (and SVG) under the caption
+    assert html_text.count("bild\u00a0(PNG)</a>") == images + maps
+    assert html_text.count("bild\u00a0(SVG)</a>") == images + maps
     assert ".fig-wrap img{min-width:640px}" in html_text
 
 

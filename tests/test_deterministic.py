@@ -4,8 +4,8 @@ The session build's ``2018/skane`` (``built_2018``: the batch of every edition a
 in-process, snapshot in place, two workers) is compared with one more build made
 differently on purpose: through the CLI in another
 process, with ``--force --jobs 1`` (every chapter in one reused kernel, in order), from a
-copy of the snapshot at another path and into another output root. Every HTML, PNG and
-CSV file must be byte-identical; ``manifest.json`` (build time, paths) and the executed
+copy of the snapshot at another path and into another output root. Every HTML, PNG, SVG,
+CSV, zip and text file must be byte-identical; ``manifest.json`` (build time, paths) and the executed
 notebooks (papermill timings) are excluded. Nothing may leak a build's absolute paths or
 the time of the build into the pages and tables.
 """
@@ -25,7 +25,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-COMPARED = (".html", ".png", ".csv")
+COMPARED = (".html", ".png", ".svg", ".csv", ".zip", ".txt")
 REPORT = Path("2018") / "skane"  # the session batch has more reports (and its top index)
 TIMESTAMP = re.compile(r"20\d\d-\d\d-\d\dT")
 ENV_DROP = ("KFSK_DATA_DIR", "KFSK_OUTPUT_DIR", "KFSK_CONFIG", "KFSK_DATASET_CACHE",
