@@ -5,9 +5,9 @@ in-process, snapshot in place, two workers) is compared with one more build made
 differently on purpose: through the CLI in another
 process, with ``--force --jobs 1`` (every chapter in one reused kernel, in order), from a
 copy of the snapshot at another path and into another output root. Every HTML, PNG, SVG,
-CSV, zip and text file must be byte-identical; ``manifest.json`` (build time, paths) and the executed
-notebooks (papermill timings) are excluded. Nothing may leak a build's absolute paths or
-the time of the build into the pages and tables.
+CSV, zip and text file must be byte-identical; ``manifest.json`` (build time, paths)
+and the executed notebooks (papermill timings) are excluded. Nothing may leak a build's
+absolute paths or the time of the build into the pages and tables.
 """
 
 from __future__ import annotations
