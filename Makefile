@@ -9,7 +9,7 @@ REGION ?= skane
 # exit status 0 when the interpreter running it is new enough
 PY_NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 11))
 
-.PHONY: install venv-python report all test lint bench clean distclean
+.PHONY: install venv-python report all test lint bench bench-national clean distclean
 
 # A .venv made by an older Python (say a first try with 3.10) is removed, so the next
 # step recreates it with $(PYTHON) instead of failing again the same way.
@@ -46,6 +46,10 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_build.py
+
+# every edition × every region cold, then again with nothing changed (30–60 min on 2 cores)
+bench-national: install
+	$(BIN)/python benchmarks/bench_national.py
 
 # built reports, hand-run scratch outputs, the cache (Parquet, kernelspec, lock files)
 # and lock files older versions left beside the reports; outputs/README.md stays
