@@ -103,3 +103,9 @@ def genitive_sv(name: str) -> str:
     """Swedish genitive of a name: ``Blekinge`` → ``Blekinges``, ``Skåne län`` → ``Skåne
     läns``; names ending in s, x or z take no extra s (``Västerås``)."""
     return name if name[-1:].lower() in ("s", "x", "z") else name + "s"
+
+
+def swedish_sort_key(name: str) -> tuple:
+    """Swedish alphabetical order, case ignored: å, ä, ö after z (Ängelholm after Ystad)."""
+    order = {"å": "{", "ä": "|", "ö": "}"}
+    return tuple("".join(order.get(ch, ch) for ch in name.lower()))

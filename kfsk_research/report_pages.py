@@ -15,7 +15,13 @@ from kfsk_research.chapters import CHAPTERS
 from kfsk_research.citation import write_report_downloads
 from kfsk_research.editions import Config, available_editions
 from kfsk_research.fields import classification_sv, describe, input_sv
-from kfsk_research.formatting import count_sv, number_sv, number_word, signed_sv
+from kfsk_research.formatting import (
+    count_sv,
+    number_sv,
+    number_word,
+    signed_sv,
+    swedish_sort_key,
+)
 from kfsk_research.pages import link_list, page, table_html
 
 UNIT_SV = {"": "", "year": "år", "persons": "personer", "count": "antal", "percent": "procent",
@@ -185,7 +191,8 @@ def write_report_pages(report, ds, config: Config) -> None:
     profiles = sorted((staging / "municipalities").glob("*.html"))
     names = dict(zip(ds.registry.municipalities["municipality_id"],
                      ds.registry.municipalities["municipality_name"], strict=True))
-    profile_links = [(names.get(p.stem, p.stem), f"municipalities/{p.name}") for p in profiles]
+    profile_links = sorted(((names.get(p.stem, p.stem), f"municipalities/{p.name}")
+                            for p in profiles), key=lambda link: swedish_sort_key(link[0]))
     missing = ("<p>Saknade valfria underlag (visas som luckor): "
                + ", ".join(html.escape(input_sv(m)) for m in ds.missing) + "</p>"
                if ds.missing else "")

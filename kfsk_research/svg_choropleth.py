@@ -16,7 +16,7 @@ import re
 import pandas as pd
 
 from kfsk_research import maps, svgmap
-from kfsk_research.formatting import count_sv, number_sv
+from kfsk_research.formatting import count_sv, number_sv, swedish_sort_key
 
 MAP_WIDTH = 560  # pixels of the map at natural size; the HTML legend is beside or below it
 MAP_HEIGHT = 780
@@ -122,7 +122,7 @@ def choropleth_svg(frame: pd.DataFrame, value: str, indicator: str, figure_id: s
                             f'</title><path class="{cls}" fill="{fill}" '
                             f'd="{projection.path(shapes[code])}"/></a>'))
     # keyboard focus and screen readers go through the municipalities in name order
-    items.sort(key=lambda t: _sort_key(t[0]))
+    items.sort(key=lambda t: swedish_sort_key(t[0]))
     counties = svgmap.county_shapes(shapes) if len({c[:2] for c in shapes}) > 1 else {}
     border = "".join(f'<path d="{projection.path(g, 2.0)}"/>' for g in counties.values())
     text = ""
@@ -152,12 +152,6 @@ def choropleth_svg(frame: pd.DataFrame, value: str, indicator: str, figure_id: s
     return f'<div class="kfsk-svgmap-wrap">{svg}{legend}</div>'
 
 
-def _sort_key(name: str) -> tuple:
-    """Swedish alphabetical order (å, ä, ö after z)."""
-    order = {"å": "{", "ä": "|", "ö": "}"}
-    return tuple("".join(order.get(ch, ch) for ch in name.lower()))
-
-
 def _legend(indicator: str, palette: list[str], labels: list[str], frame: pd.DataFrame,
             kind: list, note_label: str) -> str:
     """The legend as HTML (``div.map-legend``): the title with unit and scale, a swatch
@@ -171,7 +165,8 @@ def _legend(indicator: str, palette: list[str], labels: list[str], frame: pd.Dat
             (maps.NOTED, note_label or "Anmärkning", "map-swatch",
              f' style="background:{maps.NOTE_FACE}"'),
             (maps.MISSING, maps.MISSING_LABEL, "map-swatch map-swatch-missing", "")):
-        which = sorted((n for n, c in zip(names, kind, strict=True) if c == k), key=_sort_key)
+        which = sorted((n for n, c in zip(names, kind, strict=True) if c == k),
+                       key=swedish_sort_key)
         if not which:
             continue
         text = (f"{label}: {', '.join(which)}" if len(which) <= MAX_NAMED else
@@ -205,7 +200,7 @@ def values_table(frame: pd.DataFrame, value: str, indicator: str, *, note: str |
             for i, k in enumerate(kind)],
     })
     shown = shown.iloc[sorted(range(len(shown)),
-                              key=lambda i: _sort_key(shown.iloc[i]["municipality_name"]))]
+                              key=lambda i: swedish_sort_key(shown.iloc[i]["municipality_name"]))]
     ids = dict(zip(frame["municipality_name"].astype(str), frame["municipality_id"],
                    strict=False))
     hrefs = {n: html.escape((links or {}).get(c, f"../municipalities/{c}.html"))

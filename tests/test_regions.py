@@ -289,6 +289,12 @@ def test_riket_links_290_profiles_that_exist(riket: Path, snapshot_dir: Path) ->
     assert linked == codes
     assert {p.stem for p in (riket / "municipalities").glob("*.html")} == codes
     assert "290 kommuner" in index
+    # an alphabetical list (Swedish order: Å, Ä, Ö last)
+    names = re.findall(r'href="municipalities/\d{4}\.html">([^<]+)</a>', index)
+    assert len(names) == 290
+    assert names[0] == "Ale" and names[-1] == "Övertorneå"
+    assert names.index("Ystad") < names.index("Åmål") < names.index("Älmhult") \
+        < names.index("Öckerö")
 
 
 def test_riket_chapters_and_map(riket: Path) -> None:
