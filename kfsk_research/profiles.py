@@ -212,6 +212,13 @@ def write_profiles(report, ds, folder: Path) -> dict[str, Path]:
                      "exits_work_or_studies_share": "Andel i arbete/studier"}
     formats = {"region_received_per_1000": "received_per_1000",
                "sweden_received_per_1000": "received_per_1000"}
+    # the whole country as region: its "region" column would only repeat the country's
+    country = set(report.members) == set(everyone)
+    if country:
+        del reception["region_received_per_1000"]
+    compared = ("riket" if country else f"regionen ({html.escape(r.name)}) och riket")
+    weighted = ("Rikets" if country else "Regionens och rikets")
+    who = "riket" if country else f"regionen ({r.name}) och riket"  # caption: escaped there
     sweden_note = (" Rikets värde för " + join_sv([str(y) for y in summed_years])
                    + " är summan av alla 290 kommuners mottagna (Kolada har inget rikstal de "
                    "åren; summan är lika med rikstalet alla år då båda finns)."
@@ -237,7 +244,7 @@ def write_profiles(report, ds, folder: Path) -> dict[str, Path]:
         body = (
             f"<h1>{html.escape(name)} ({code})</h1>"
             f"<p>{html.escape(r.name)}, utgåva {e.edition}. Nyckeltal {years[0]}–{years[-1]} "
-            f"jämfört med regionen ({html.escape(r.name)}) och riket. Regionens och rikets "
+            f"jämfört med {compared}. {weighted} "
             "värden är mottagna delat med folkmängden året före, summerat över kommunerna "
             "(vägt). Tecknet – betyder att uppgift saknas." + sweden_note + "</p>"
             f'<figure class="kfsk-map">{region_svg(*locator, code, names, area)}'
@@ -246,7 +253,7 @@ def write_profiles(report, ds, folder: Path) -> dict[str, Path]:
             "<h2>Mottagande över tid</h2>"
             + html_table(rows[list(reception)],
                          f"{name}: kommunmottagna {years[0]}–{years[-1]}; per 1\u00a0000 "
-                         f"invånare för kommunen, regionen ({r.name}) och riket; invånare 31 "
+                         f"invånare för kommunen och {who}; invånare 31 "
                          "december året före", labels=reception, formats=formats)
             + reception_footer
             + _assignment_note(ds, rows, code, name, report.members)

@@ -293,6 +293,10 @@ def test_riket_links_290_profiles_that_exist(riket: Path, snapshot_dir: Path) ->
     names = re.findall(r'href="municipalities/\d{4}\.html">([^<]+)</a>', index)
     assert len(names) == 290
     assert names[0] == "Ale" and names[-1] == "Övertorneå"
+    # the country is the region: no "Regionen" column repeating the country's value
+    kiruna = (riket / "municipalities" / "2584.html").read_text(encoding="utf-8")
+    assert "jämfört med riket." in kiruna and "<th" in kiruna
+    assert ">Regionen<" not in kiruna and ">Riket<" in kiruna
     assert names.index("Ystad") < names.index("Åmål") < names.index("Älmhult") \
         < names.index("Öckerö")
 
