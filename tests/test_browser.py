@@ -39,7 +39,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 REPORT = "2018/skane"
 CHAPTERS = [c.chapter_id for c in CHAPTER_SPECS]
-PAGES = ["index.html", f"{REPORT}/index.html", f"{REPORT}/check.html",
+PAGES = ["index.html", f"{REPORT}/index.html", f"{REPORT}/report.html", f"{REPORT}/check.html",
          f"{REPORT}/changes.html", f"{REPORT}/municipalities/1280.html",
          *[f"{REPORT}/chapters/{c}.html" for c in CHAPTERS]]
 EXTERNAL_SCHEMES = ("http:", "https:", "mailto:", "#")
