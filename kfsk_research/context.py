@@ -300,7 +300,11 @@ class Chapter:
         body = inline if inline is not None else (
             f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}" '
             f'title="{html.escape(title)}">')
-        _html(f'<figure class="kfsk-figure"><div class="fig-wrap">{body}</div>'
+        # a PNG's box scrolls on a narrow screen: keyboard users reach it (a labelled,
+        # focusable group); an inline map fits the screen and has its own links
+        wrap = ("" if inline is not None else
+                f' tabindex="0" role="group" aria-label="{html.escape(title)}"')
+        _html(f'<figure class="kfsk-figure"><div class="fig-wrap"{wrap}>{body}</div>'
               f"<figcaption>{caption}</figcaption></figure>")
 
     def _figure_downloads(self, figure_id: str) -> str:
