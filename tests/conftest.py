@@ -101,6 +101,18 @@ def batch(tmp_path_factory: pytest.TempPathFactory, snapshot_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def pages_root(request: pytest.FixtureRequest) -> Path:
+    """Output root of the pages the page, citation, map and accessibility tests read:
+    ``$KFSK_PAGES_ROOT`` (development: an existing build) or the session ``batch``."""
+    env = os.environ.get("KFSK_PAGES_ROOT")
+    if env:
+        root = Path(env).resolve()
+        assert (root / "index.html").is_file(), f"KFSK_PAGES_ROOT={env} has no index.html"
+        return root
+    return request.getfixturevalue("batch")
+
+
+@pytest.fixture(scope="session")
 def built_2018(batch: Path) -> Path:
     """Output root of the session build, which holds ``2018/skane`` (and every other
     report of the batch)."""

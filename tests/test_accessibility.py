@@ -32,18 +32,15 @@ The pages are those of the session build (``batch``, ``conftest.py``); for devel
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from test_browser import BROWSER_FLAGS, _QuietHandler, chrome_paths, leaves_localhost
+from test_browser import chrome_paths, chromium, leaves_localhost, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -80,52 +77,19 @@ def _id(rel: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pages_root(request: pytest.FixtureRequest) -> Path:
-    """``$KFSK_PAGES_ROOT`` (development) or the session batch."""
-    env = os.environ.get("KFSK_PAGES_ROOT")
-    if env:
-        root = Path(env).resolve()
-        assert (root / "index.html").is_file(), f"KFSK_PAGES_ROOT={env} has no index.html"
-        return root
-    return request.getfixturevalue("batch")
-
-
-@pytest.fixture(scope="module")
 def server(pages_root: Path) -> Iterator[str]:
     """Base URL (ending in /) of the output root served on 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(pages_root))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with serve(pages_root) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(chrome_paths: tuple[str, str], tmp_path_factory: pytest.TempPathFactory):
     """Headless Chromium with the performance log on (to see every request)."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, chromedriver = chrome_paths
-    profile = tmp_path_factory.mktemp("chromium-profile-axe")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in (*BROWSER_FLAGS, f"--user-data-dir={profile}", "about:blank"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
-    driver.set_page_load_timeout(60)
-    driver.set_script_timeout(180)  # colour contrast on a long chapter takes a while
-    driver.get("about:blank")
-    try:
+    with chromium(chrome_paths, tmp_path_factory.mktemp("chromium-profile-axe"),
+                  ("performance",)) as driver:
+        driver.set_script_timeout(180)  # colour contrast on a long chapter takes a while
         yield driver
-    finally:
-        driver.quit()
 
 
 def page_files(root: Path, rel: str) -> list[Path]:

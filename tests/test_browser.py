@@ -16,6 +16,7 @@ Without Chromium or chromedriver the tests are skipped with a reason, except in 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -88,10 +89,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server(built_2018: Path) -> Iterator[str]:
-    """Base URL (ending in /) of ``built_2018`` served on 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(built_2018))
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Base URL (ending in /) of ``folder`` served on 127.0.0.1 while the block runs."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -103,18 +104,18 @@ def server(built_2018: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browser(chrome_paths: tuple[str, str], tmp_path_factory: pytest.TempPathFactory):
+@contextlib.contextmanager
+def chromium(chrome_paths: tuple[str, str], profile: Path, logs: tuple[str, ...]):
+    """Headless Chromium (fresh profile, no background traffic) with the given logs on."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    chromium, chromedriver = chrome_paths
-    profile = tmp_path_factory.mktemp("chromium-profile")
+    binary, chromedriver = chrome_paths
     options = webdriver.ChromeOptions()
-    options.binary_location = chromium
+    options.binary_location = binary
     for arg in (*BROWSER_FLAGS, f"--user-data-dir={profile}", "about:blank"):
         options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    options.set_capability("goog:loggingPrefs", dict.fromkeys(logs, "ALL"))
     driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
     driver.set_page_load_timeout(60)
     driver.get("about:blank")
@@ -122,6 +123,20 @@ def browser(chrome_paths: tuple[str, str], tmp_path_factory: pytest.TempPathFact
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="module")
+def server(built_2018: Path) -> Iterator[str]:
+    """Base URL (ending in /) of ``built_2018`` served on 127.0.0.1."""
+    with serve(built_2018) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(chrome_paths: tuple[str, str], tmp_path_factory: pytest.TempPathFactory):
+    with chromium(chrome_paths, tmp_path_factory.mktemp("chromium-profile"),
+                  ("browser", "performance")) as driver:
+        yield driver
 
 
 def _status(url: str) -> int:

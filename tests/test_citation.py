@@ -145,12 +145,6 @@ def test_citation_txt_names_sources_dates_version_and_report(tmp_path: Path,
 
 # -- built pages ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def pages_root(request: pytest.FixtureRequest) -> Path:
-    env = os.environ.get("KFSK_PAGES_ROOT")
-    return Path(env).resolve() if env else request.getfixturevalue("built_2018")
-
-
-@pytest.fixture(scope="module")
 def report_root(pages_root: Path) -> Path:
     return pages_root / "2018" / "skane"
 

@@ -34,7 +34,6 @@ import csv
 import functools
 import json
 import math
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,18 +59,6 @@ def _ids(report: str) -> str:
 # ----------------------------------------------------------------------------------------
 # Where the pages are
 # ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def pages_root(request: pytest.FixtureRequest) -> Path:
-    """Output root holding the 18 reports: ``$KFSK_PAGES_ROOT`` (development) or the
-    session batch."""
-    env = os.environ.get("KFSK_PAGES_ROOT")
-    if env:
-        root = Path(env).resolve()
-        assert (root / "index.html").is_file(), f"KFSK_PAGES_ROOT={env} has no index.html"
-        return root
-    return request.getfixturevalue("batch")
 
 
 def report_pages(root: Path, report: str) -> list[Path]:

@@ -255,15 +255,6 @@ def test_profile_locator_for_the_whole_country(names: pd.DataFrame) -> None:
 # -- a built chapter page in a real browser ----------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def pages_root(request: pytest.FixtureRequest) -> Path:
-    """``$KFSK_PAGES_ROOT`` (development: an existing build) or the session batch."""
-    env = os.environ.get("KFSK_PAGES_ROOT")
-    if env:
-        return Path(env).resolve()
-    return request.getfixturevalue("batch")
-
-
 @pytest.mark.slow
 @pytest.mark.browser
 def test_chapter_map_hover_text_and_profile_link(pages_root: Path,
