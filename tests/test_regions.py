@@ -306,10 +306,12 @@ def test_riket_chapters_and_map(riket: Path) -> None:
         "01_bakgrund.html", "02_etablering.html", "07_utfall.html"]
     assert (riket / "figures" / "map_received_per_1000_2022.png").is_file()
     page = (riket / "chapters" / "02_etablering.html").read_text(encoding="utf-8")
-    svg = re.search(r"<svg[^>]*>.*?</svg>", page[page.find("map_received"):] or page, re.S)
-    shapes = set(re.findall(r'href="\.\./municipalities/(\d{4})\.html"', page))
-    if svg is not None and shapes:  # the inline map: every municipality, no labels
-        assert len(shapes) == 290
+    start = page.index('class="kfsk-svgmap"')
+    svg = page[start:page.index("</svg>", start)]
+    # every municipality a shape linking its profile, county borders over them, no names
+    assert len(set(re.findall(r'municipalities/(\d{4})\.html', svg))) == 290
+    assert 'class="map-counties"' in svg
+    assert "<text" not in svg and 'class="map-labels"' not in svg
 
 
 # --- the session's reports: no region shows another's narrative ------------------------
