@@ -148,6 +148,10 @@ class KernelPool:
     """
 
     RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+    MAX_USES = 40
+    """Chapters one kernel runs before it is replaced: the library's caches (datasets,
+    boundaries per edition and region) grow with a long batch (7,8 GB peak over 138
+    reports without a limit); a new kernel costs about two seconds."""
 
     def __init__(self, cwd: Path, startup_timeout: int, size: int) -> None:
         import queue
@@ -159,6 +163,7 @@ class KernelPool:
         self.slots = threading.Semaphore(self.size)
         self.lock = threading.Lock()
         self.managers: list = []
+        self.uses: dict[int, int] = {}  # id(kernel manager) -> chapters run
         self.closed = False
 
     def acquire(self):
@@ -221,10 +226,12 @@ class KernelPool:
             ok = False
         finally:
             kc.stop_channels()
-        if ok and not self.closed:
+        with self.lock:
+            self.uses[id(km)] = uses = self.uses.get(id(km), 0) + 1
+        if ok and not self.closed and uses < self.MAX_USES:
             self.idle.put(km)
             self.slots.release()
-        else:
+        else:  # failed to reset, stopping, or worn: shut down (a new one starts on demand)
             self.discard(km)
 
     def discard(self, km) -> None:
