@@ -111,6 +111,16 @@ def kill_all(proc: subprocess.Popen, pids: set[int]) -> None:
         proc.wait(timeout=30)
 
 
+# Run the build as from a terminal: SIGINT handled by default and not blocked. Signal
+# dispositions and masks are inherited, and something earlier in the test session (or the
+# CI runner) may have left SIGINT ignored or blocked in this process; Python keeps an
+# inherited SIG_IGN, and the build would then never see Ctrl-C. The shim resets both and
+# execs the build in the same process (same pid), without preexec_fn in a threaded parent.
+AS_FROM_A_TERMINAL = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                      "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); "
+                      "os.execv(sys.argv[1], sys.argv[1:])")
+
+
 class Running:
     """A build subprocess in its own session, with stdout/stderr in files."""
 
@@ -119,7 +129,9 @@ class Running:
         self.err = (folder / "stderr.txt").open("w")
         self.folder = folder
         self.tag = uuid.uuid4().hex  # inherited by the kernels: finds them after the build
-        self.proc = subprocess.Popen(argv, env={**cli_env(), "KFSK_TEST_TAG": self.tag},
+        shim = [sys.executable, "-c", AS_FROM_A_TERMINAL]
+        self.proc = subprocess.Popen([*shim, *argv],
+                                     env={**cli_env(), "KFSK_TEST_TAG": self.tag},
                                      cwd=folder, stdout=self.out, stderr=self.err,
                                      text=True, start_new_session=True)
         self.kernels: set[int] = set()

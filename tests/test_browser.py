@@ -21,6 +21,7 @@ import functools
 import json
 import os
 import shutil
+import signal
 import threading
 import time
 import urllib.error
@@ -31,6 +32,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
+from helpers import descendants
 
 from kfsk_research.chapters import CHAPTERS as CHAPTER_SPECS
 
@@ -122,7 +124,11 @@ def chromium(chrome_paths: tuple[str, str], profile: Path, logs: tuple[str, ...]
     try:
         yield driver
     finally:
+        browsers = descendants(driver.service.process.pid)
         driver.quit()
+        for pid in browsers:  # renderers that outlive quit() must not load later tests
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
