@@ -170,7 +170,8 @@ def _load(driver, url: str) -> None:
         time.sleep(0.1)
 
 
-def _requested_urls(driver) -> list[str]:
+def requested_urls(driver) -> list[str]:
+    """URLs the page asked for, from Chromium's performance log (read and cleared)."""
     urls = []
     for entry in driver.get_log("performance"):
         message = json.loads(entry["message"])["message"]
@@ -197,7 +198,7 @@ def visited(browser, server: str) -> dict[str, dict]:
             "hrefs": browser.execute_script(
                 "return Array.from(document.querySelectorAll('a[href]'))"
                 ".map(a => a.getAttribute('href'));"),
-            "requests": _requested_urls(browser),
+            "requests": requested_urls(browser),
         }
     return seen
 

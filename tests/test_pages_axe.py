@@ -40,7 +40,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from test_browser import chrome_paths, chromium, leaves_localhost, serve
+from test_browser import chrome_paths, chromium, leaves_localhost, requested_urls, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -115,15 +115,6 @@ def axe_script() -> str:
     return os.environ.get("KFSK_AXE_JS") or _DEFAULT_SCRIPT
 
 
-def _requests(driver) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message.get("method") == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
-
-
 def show(driver, url: str, view: str) -> list[str]:
     """Load ``url`` in ``view`` (width, colour scheme); every URL the browser requested."""
     width, scheme = VIEWS[view]
@@ -134,7 +125,7 @@ def show(driver, url: str, view: str) -> list[str]:
     driver.get(url)
     assert driver.execute_script(
         "return matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
-    return _requests(driver)
+    return requested_urls(driver)
 
 
 def axe_violations(driver) -> list[dict]:
@@ -189,7 +180,7 @@ def test_no_serious_accessibility_violation(browser, server: str, pages_root: Pa
         offences += [f"[serious] scrollable-region-focusable (a keyboard cannot scroll it) "
                      f"on {page} ({view})\n    target: {target}\n    html:   {_short(snippet)}"
                      for target, snippet in browser.execute_script(SCROLLABLE_UNFOCUSABLE)]
-        outside = [u for u in requests + _requests(browser) if leaves_localhost(u)]
+        outside = [u for u in requests + requested_urls(browser) if leaves_localhost(u)]
         assert not outside, f"{page}: requests leave 127.0.0.1: {outside}"
     if not checked:
         pytest.skip("no dark stylesheet (prefers-color-scheme: dark) on these pages")
